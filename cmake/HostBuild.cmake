@@ -1,0 +1,21 @@
+# The host side of the superbuild: portable code under sanitizers, host unit
+# tests, the kernel as an external project, and the QEMU tests of its ISOs.
+include(CTest)
+
+option(KEEL_SANITIZE "Build host tests with AddressSanitizer and UBSan" ON)
+set(KEEL_WARNINGS -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes)
+
+# The portable code, as host tests link it.
+add_library(keel_portable STATIC ${KEEL_PORTABLE_SOURCES})
+target_include_directories(keel_portable PUBLIC ${PROJECT_SOURCE_DIR})
+target_compile_options(keel_portable PRIVATE ${KEEL_WARNINGS})
+target_compile_definitions(keel_portable PUBLIC KEEL_HOST=1)
+if(KEEL_SANITIZE)
+    set(KEEL_SANITIZER_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=all
+                             -fno-omit-frame-pointer)
+    target_compile_options(keel_portable PUBLIC ${KEEL_SANITIZER_FLAGS})
+    target_link_options(keel_portable PUBLIC ${KEEL_SANITIZER_FLAGS})
+endif()
+
+add_subdirectory(tests/host)
+include(cmake/KernelProject.cmake)

@@ -1,0 +1,24 @@
+/*
+ * Interrupt-flag control, as portable code sees it.
+ *
+ * The heap lock disables interrupts while it is held, so that an interrupt
+ * handler that allocates cannot spin forever on a lock held by the code it
+ * interrupted. The kernel implements these in kernel/arch/x86_64/irq.c
+ * (pushfq/cli/popfq); host builds implement them as no-ops.
+ */
+#ifndef KEEL_LIB_IRQ_H
+#define KEEL_LIB_IRQ_H
+
+#include <stdbool.h>
+
+typedef unsigned long irq_flags_t;
+
+/* Disables interrupts and returns the previous state for irq_restore(). */
+irq_flags_t irq_save(void);
+/* Re-enables interrupts only if they were enabled when irq_save() ran. */
+void irq_restore(irq_flags_t flags);
+void irq_enable(void);
+void irq_disable(void);
+bool irq_enabled(void);
+
+#endif

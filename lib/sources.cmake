@@ -1,0 +1,8 @@
+# Portable sources of lib/, built into the kernel and into host tests.
+set(KEEL_LIB_PORTABLE_SOURCES
+    lib/fmt.c
+)
+# Kernel-only sources of lib/ (the host uses its C library instead).
+set(KEEL_LIB_KERNEL_SOURCES
+    lib/kstring.c
+)

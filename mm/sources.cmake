@@ -1,0 +1,4 @@
+# Portable sources of mm/ (boot information, frames, page tables), built into
+# the kernel and into host tests.
+set(KEEL_MM_PORTABLE_SOURCES
+)
