@@ -19,3 +19,9 @@ endif()
 
 add_subdirectory(tests/host)
 include(cmake/KernelProject.cmake)
+
+# Every C file formatted as .clang-format says.
+find_program(CLANG_FORMAT clang-format REQUIRED)
+add_test(NAME format COMMAND sh ${PROJECT_SOURCE_DIR}/cmake/scripts/check_format.sh
+                             ${PROJECT_SOURCE_DIR})
+set_tests_properties(format PROPERTIES LABELS host)

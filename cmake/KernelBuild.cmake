@@ -1,0 +1,78 @@
+# The kernel side: the kernel ELF, keel.iso, and one ISO per kernel test.
+# Configured by the host build through cmake/KernelProject.cmake with
+# cmake/toolchain-x86_64-kernel.cmake.
+set(KEEL_OUTPUT_DIR ${CMAKE_BINARY_DIR} CACHE PATH "Where keel.iso is written")
+
+find_program(GRUB_MKRESCUE grub-mkrescue REQUIRED)
+find_program(GRUB_FILE grub-file REQUIRED)
+find_program(XORRISO xorriso REQUIRED)
+find_program(MFORMAT mformat REQUIRED) # mtools: grub-mkrescue needs it for the EFI image
+
+set(KEEL_KERNEL_WARNINGS -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes)
+set(KEEL_LINKER_SCRIPT ${PROJECT_SOURCE_DIR}/boot/linker.ld)
+
+include(boot/sources.cmake)
+include(kernel/sources.cmake)
+
+# Everything but the entry point (kernel_main) and the allocator choice: the
+# production kernel and every test kernel link this. An object library, not
+# an archive: nothing references the multiboot2 header, yet it must be linked.
+add_library(keel_core OBJECT
+    ${KEEL_BOOT_SOURCES} ${KEEL_KERNEL_SOURCES} ${KEEL_PORTABLE_SOURCES}
+    ${KEEL_LIB_KERNEL_SOURCES})
+target_include_directories(keel_core PUBLIC ${PROJECT_SOURCE_DIR})
+# Source paths in panic messages relative to the repository, as the seed shows them.
+target_compile_options(keel_core PUBLIC -fmacro-prefix-map=${PROJECT_SOURCE_DIR}/=)
+target_compile_options(keel_core PRIVATE $<$<COMPILE_LANGUAGE:C>:${KEEL_KERNEL_WARNINGS}>)
+# memmove's backward loop must not be turned into a call to memmove.
+set_source_files_properties(lib/kstring.c PROPERTIES COMPILE_OPTIONS
+    $<$<C_COMPILER_ID:GNU>:-fno-tree-loop-distribute-patterns>)
+target_compile_definitions(keel_core PUBLIC
+    KEEL_HEAP_START=${KEEL_HEAP_START}ull
+    KEEL_HEAP_SIZE=${KEEL_HEAP_SIZE}ull
+    KEEL_HEAP_MAX_SIZE=${KEEL_HEAP_MAX_SIZE}ull)
+
+# keel_kernel(<name> SOURCES <files...> [ALLOCATOR <name>] [OUTPUT_DIR <dir>])
+# Links a kernel ELF from keel_core and <files> (which provide kernel_main),
+# checks its multiboot2 header with grub-file, and builds <name>.iso.
+function(keel_kernel name)
+    cmake_parse_arguments(K "" "ALLOCATOR;OUTPUT_DIR" "SOURCES;DEFINITIONS" ${ARGN})
+    if(NOT K_ALLOCATOR)
+        set(K_ALLOCATOR ${KEEL_ALLOCATOR})
+    endif()
+    if(NOT K_OUTPUT_DIR)
+        set(K_OUTPUT_DIR ${CMAKE_CURRENT_BINARY_DIR})
+    endif()
+    string(TOUPPER ${K_ALLOCATOR} alloc_upper)
+
+    add_executable(${name}.elf ${K_SOURCES})
+    if(EXISTS ${PROJECT_SOURCE_DIR}/mm/heap/selected.c) # TEMP until the heap lands
+        target_sources(${name}.elf PRIVATE ${PROJECT_SOURCE_DIR}/mm/heap/selected.c)
+    endif()
+    target_link_libraries(${name}.elf PRIVATE keel_core)
+    target_compile_definitions(${name}.elf PRIVATE KEEL_ALLOCATOR_${alloc_upper}=1 ${K_DEFINITIONS})
+    target_compile_options(${name}.elf PRIVATE ${KEEL_KERNEL_WARNINGS})
+    target_link_options(${name}.elf PRIVATE -T ${KEEL_LINKER_SCRIPT})
+    set_target_properties(${name}.elf PROPERTIES LINK_DEPENDS ${KEEL_LINKER_SCRIPT})
+    add_custom_command(TARGET ${name}.elf POST_BUILD
+        COMMAND sh ${PROJECT_SOURCE_DIR}/cmake/scripts/check_multiboot2.sh $<TARGET_FILE:${name}.elf>
+        VERBATIM)
+
+    set(iso ${K_OUTPUT_DIR}/${name}.iso)
+    add_custom_command(OUTPUT ${iso}
+        COMMAND sh ${PROJECT_SOURCE_DIR}/cmake/scripts/make_iso.sh $<TARGET_FILE:${name}.elf>
+                ${PROJECT_SOURCE_DIR}/iso/grub.cfg ${iso} ${CMAKE_CURRENT_BINARY_DIR}/${name}.isowork
+        DEPENDS ${name}.elf ${PROJECT_SOURCE_DIR}/iso/grub.cfg
+                ${PROJECT_SOURCE_DIR}/cmake/scripts/make_iso.sh
+        COMMENT "Building ${name}.iso (BIOS + UEFI)"
+        VERBATIM)
+    add_custom_target(${name}_iso ALL DEPENDS ${iso})
+endfunction()
+
+keel_kernel(keel SOURCES kernel/main.c OUTPUT_DIR ${KEEL_OUTPUT_DIR})
+
+# A gdb command file for the debug target.
+file(WRITE ${CMAKE_BINARY_DIR}/keel.gdb
+    "file ${CMAKE_BINARY_DIR}/keel.elf\ntarget remote localhost:1234\n")
+
+add_subdirectory(tests/kernel)

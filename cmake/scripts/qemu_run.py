@@ -1,0 +1,307 @@
+#!/usr/bin/env python3
+"""Boot a keel ISO in QEMU: interactively (run, debug) or as a test.
+
+Test mode (what CTest uses) boots headless with serial output captured, the
+isa-debug-exit device attached and -no-reboot, and decides the verdict:
+
+  * the kernel exits QEMU through isa-debug-exit: 33 is success, 35 failure
+    (--expect-exit says which one the test wants, default success);
+  * boot mode (--mode boot) is for kernels that do not exit by themselves
+    (keel.iso, or a CPU the boot code refuses): the test passes once every
+    --expect-serial pattern has been seen, then QEMU is stopped;
+  * any other exit (a triple fault ends QEMU with 0 under -no-reboot), or no
+    verdict within --timeout seconds (a hung kernel), fails the test.
+
+Every --expect-serial regular expression (dot matches newlines too) must
+appear in the serial log.
+The serial log is printed when a test fails (or always, with --verbose).
+"""
+
+import argparse
+import os
+import queue
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+EXIT_SUCCESS = 33  # (0x10 << 1) | 1
+EXIT_FAILURE = 35  # (0x11 << 1) | 1
+
+OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
+OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--iso", required=True)
+    p.add_argument("--mode", choices=["run", "debug", "test", "boot"], default="test")
+    p.add_argument("--accel", default=os.environ.get("KEEL_QEMU_ACCEL", "tcg"),
+                   help="tcg (default) or kvm; the KEEL_QEMU_ACCEL variable overrides")
+    p.add_argument("--memory", default="128M")
+    p.add_argument("--firmware", choices=["bios", "uefi"], default="bios")
+    p.add_argument("--media", choices=["cd", "usb"], default="cd")
+    p.add_argument("--cpu", default=None, help="QEMU -cpu model, e.g. qemu64,-lm")
+    p.add_argument("--timeout", type=float, default=60.0)
+    p.add_argument("--expect-exit", choices=["success", "failure"], default="success")
+    p.add_argument("--expect-serial", action="append", default=[], metavar="REGEX")
+    p.add_argument("--reject-serial", action="append", default=[], metavar="REGEX",
+                   help="fail if this appears in the serial log")
+    p.add_argument("--send-keys-after", metavar="REGEX",
+                   help="when this appears on serial, type --send-keys through the monitor")
+    p.add_argument("--send-keys", default="", help="space-separated QEMU key names")
+    p.add_argument("--screendump", metavar="FILE",
+                   help="save the screen (PPM) once the expected output was seen")
+    p.add_argument("--screen-check", metavar="SCRIPT",
+                   help="program run as SCRIPT <screendump> after the dump; must exit 0")
+    p.add_argument("--gdb-script", help="debug mode: gdb command file")
+    p.add_argument("--verbose", action="store_true", help="echo serial output as it arrives")
+    p.add_argument("--qemu", default=os.environ.get("KEEL_QEMU", "qemu-system-x86_64"))
+    return p.parse_args()
+
+
+def qemu_command(args, workdir, headless):
+    cmd = [args.qemu, "-m", args.memory, "-no-reboot",
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    if args.accel == "kvm":
+        cmd += ["-accel", "kvm", "-cpu", args.cpu or "host"]
+    else:
+        cmd += ["-accel", "tcg"]
+        if args.cpu:
+            cmd += ["-cpu", args.cpu]
+    if args.firmware == "uefi":
+        for path in (OVMF_CODE, OVMF_VARS):
+            if not os.path.exists(path):
+                sys.exit(f"qemu_run: {path} is missing: install the ovmf package")
+        vars_copy = os.path.join(workdir, "OVMF_VARS.fd")
+        shutil.copyfile(OVMF_VARS, vars_copy)  # the firmware writes its variables
+        cmd += ["-machine", "q35",
+                "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",
+                "-drive", f"if=pflash,format=raw,unit=1,file={vars_copy}"]
+    if args.media == "usb":
+        cmd += ["-drive", f"if=none,id=stick,format=raw,snapshot=on,file={args.iso}",
+                "-device", "qemu-xhci", "-device", "usb-storage,drive=stick"]
+    else:
+        cmd += ["-cdrom", args.iso, "-boot", "d"]
+    if headless:
+        cmd += ["-display", "none"]
+    return cmd
+
+
+class Monitor:
+    """The QEMU human monitor over a UNIX socket (sendkey, screendump)."""
+
+    def __init__(self, path):
+        self.path = path
+        self.sock = None
+
+    def connect(self, deadline):
+        while time.monotonic() < deadline:
+            try:
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                s.connect(self.path)
+                self.sock = s
+                self.sock.settimeout(5)
+                self._read_until(b"(qemu)")
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("cannot connect to the QEMU monitor")
+
+    def _read_until(self, marker):
+        data = b""
+        while marker not in data:
+            chunk = self.sock.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+        return data
+
+    def command(self, line):
+        self.sock.sendall(line.encode() + b"\n")
+        return self._read_until(b"(qemu)")
+
+
+def run_test(args):
+    import re
+
+    workdir = tempfile.mkdtemp(prefix="keel-qemu-")
+    monitor_path = os.path.join(workdir, "monitor.sock")
+    cmd = qemu_command(args, workdir, headless=True)
+    cmd += ["-serial", "stdio", "-monitor", f"unix:{monitor_path},server,nowait"]
+
+    expect = [re.compile(e, re.S) for e in args.expect_serial]
+    reject = [re.compile(e) for e in args.reject_serial]
+    keys_after = re.compile(args.send_keys_after) if args.send_keys_after else None
+
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    lines = queue.Queue()
+
+    def reader():
+        for raw in iter(proc.stdout.readline, b""):
+            lines.put(raw.decode("utf-8", "replace"))
+        lines.put(None)
+
+    threading.Thread(target=reader, daemon=True).start()
+
+    log = []
+    monitor = None
+    keys_sent = False
+    reason = None
+    deadline = start + args.timeout
+
+    def text():
+        return "".join(log).replace("\r\n", "\n")
+
+    def all_expected_seen():
+        t = text()
+        return all(e.search(t) for e in expect)
+
+    def get_monitor():
+        nonlocal monitor
+        if monitor is None:
+            monitor = Monitor(monitor_path)
+            monitor.connect(time.monotonic() + 10)
+        return monitor
+
+    finished = False
+    while not finished:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            reason = f"timeout: no verdict after {args.timeout:.0f} s (hung kernel?)"
+            break
+        try:
+            line = lines.get(timeout=min(remaining, 0.2))
+        except queue.Empty:
+            line = ""
+        if line is None:
+            finished = True
+            break
+        if line:
+            log.append(line)
+            if args.verbose:
+                sys.stdout.write(line)
+                sys.stdout.flush()
+        if keys_after and not keys_sent and keys_after.search(text()):
+            for key in args.send_keys.split():
+                get_monitor().command(f"sendkey {key}")
+                time.sleep(0.05)
+            keys_sent = True
+        if args.mode == "boot" and all_expected_seen():
+            if args.screendump:
+                time.sleep(0.5)  # let the last characters reach the screen
+                get_monitor().command(f"screendump {args.screendump}")
+            break
+
+    if proc.poll() is None:
+        proc.kill()
+    code = proc.wait()
+    elapsed = time.monotonic() - start
+    # Drain what is left.
+    while True:
+        try:
+            line = lines.get(timeout=1)
+        except queue.Empty:
+            break
+        if line is None:
+            break
+        log.append(line)
+        if args.verbose:
+            sys.stdout.write(line)
+
+    t = text()
+    if reason is None:
+        if args.mode == "boot":
+            if not all_expected_seen():
+                reason = f"QEMU exited (code {code}) before the expected output appeared"
+        else:
+            want = EXIT_SUCCESS if args.expect_exit == "success" else EXIT_FAILURE
+            if code != want:
+                what = {EXIT_SUCCESS: "success (33)", EXIT_FAILURE: "failure (35)"}.get(
+                    code, f"{code}: not an isa-debug-exit code (triple fault or QEMU error?)")
+                reason = f"QEMU exit code {what}; wanted {args.expect_exit}"
+    if reason is None:
+        missing = [e.pattern for e in expect if not e.search(t)]
+        if missing:
+            reason = "expected serial output missing: " + "; ".join(map(repr, missing))
+    if reason is None:
+        found = [e.pattern for e in reject if e.search(t)]
+        if found:
+            reason = "unexpected serial output: " + "; ".join(map(repr, found))
+    if reason is None and args.screen_check:
+        check = subprocess.run([args.screen_check, args.screendump])
+        if check.returncode != 0:
+            reason = f"screen check {args.screen_check} failed"
+    shutil.rmtree(workdir, ignore_errors=True)
+
+    if reason is not None or not args.verbose:
+        if reason is not None:
+            sys.stdout.write("----- serial output -----\n" + t + "\n-------------------------\n")
+    print(f"qemu_run: {os.path.basename(args.iso)} [{args.firmware}/{args.media}/"
+          f"{args.memory}/{args.accel}] {'PASSED' if reason is None else 'FAILED: ' + reason}"
+          f" in {elapsed:.1f} s")
+    return 0 if reason is None else 1
+
+
+def run_interactive(args):
+    """run/debug: serial on this terminal; QEMU's window when there is a display."""
+    import re
+
+    workdir = tempfile.mkdtemp(prefix="keel-qemu-")
+    has_display = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    interactive = sys.stdin.isatty() and os.environ.get("CI") != "true"
+    cmd = qemu_command(args, workdir, headless=not has_display)
+    if args.mode == "debug":
+        cmd += ["-s", "-S", "-serial", "stdio"]
+        print("qemu_run: QEMU is paused with a gdb stub on localhost:1234.")
+        print(f"qemu_run: in another terminal: gdb -x {args.gdb_script}")
+        print("qemu_run: (break kernel_main, continue; quit QEMU with Ctrl-C here)")
+        return subprocess.call(cmd)
+    if interactive:
+        print("qemu_run: serial console below; quit with Ctrl-A then X.")
+        return subprocess.call(cmd + ["-serial", "mon:stdio"])
+    # No terminal (CI, a pipe): boot, show the output, stop at the last line.
+    print("qemu_run: no terminal: booting headless until 'It did not crash!' or a panic")
+    proc = subprocess.Popen(qemu_command(args, workdir, headless=True) + ["-serial", "stdio"],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    done = re.compile(r"It did not crash!|panicked at|boot failed")
+    deadline = time.monotonic() + args.timeout
+    ok = False
+    killer = threading.Timer(args.timeout, proc.kill)
+    killer.start()
+    for raw in iter(proc.stdout.readline, b""):
+        line = raw.decode("utf-8", "replace").replace("\r", "")
+        sys.stdout.write(line)
+        sys.stdout.flush()
+        if done.search(line):
+            ok = "It did not crash!" in line
+            break
+    killer.cancel()
+    proc.kill()
+    proc.wait()
+    shutil.rmtree(workdir, ignore_errors=True)
+    if time.monotonic() > deadline:
+        print("qemu_run: timed out")
+    return 0 if ok else 1
+
+
+def main():
+    args = parse_args()
+    if not os.path.exists(args.iso):
+        sys.exit(f"qemu_run: {args.iso} does not exist (build it first)")
+    if shutil.which(args.qemu) is None:
+        sys.exit(f"qemu_run: {args.qemu} not found: install qemu-system-x86")
+    if args.mode in ("run", "debug"):
+        return run_interactive(args)
+    return run_test(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,13 @@
+/* The 16550 UART on COM1 (0x3f8): 115200 baud, 8N1, polled output. */
+#ifndef KEEL_CONSOLE_SERIAL_H
+#define KEEL_CONSOLE_SERIAL_H
+
+#include <stddef.h>
+
+void serial_init(void);
+/* Writes n bytes, turning "\n" into "\r\n" for terminals. */
+void serial_write(const char *s, size_t n);
+
+#include "kernel/console/console.h"
+extern const struct console_driver serial_console;
+#endif

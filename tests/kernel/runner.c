@@ -1,0 +1,77 @@
+/*
+ * The test kernels' kernel_main: bring the kernel up, run every registered
+ * test, report, exit QEMU with the verdict.
+ */
+#include "kernel/arch/x86_64/qemu_exit.h"
+#include "kernel/kernel.h"
+#include "kernel/panic.h"
+#include "kernel/print.h"
+#include "lib/kstring.h"
+#include "tests/kernel/ktest.h"
+
+#ifndef KTEST_SUITE
+#error "KTEST_SUITE (the test kernel's name) must be defined by the build"
+#endif
+
+extern const struct ktest __ktests_start[], __ktests_end[];
+
+static const struct ktest *current;
+
+__attribute__((weak)) void ktest_setup(void) {}
+
+__attribute__((weak)) void ktest_teardown(void) {}
+
+static _Noreturn void fail(void)
+{
+    kprintf("test result: FAILED\n");
+    qemu_exit(QEMU_EXIT_FAILURE);
+}
+
+static void on_panic(const char *message, const char *file, int line)
+{
+    (void)file, (void)line;
+    if (current != NULL && current->expected_panic != NULL &&
+        strstr(message, current->expected_panic) != NULL) {
+        kprintf("[ok]\n");
+        kprintf("test result: ok. 1 passed; 0 failed\n");
+        qemu_exit(QEMU_EXIT_SUCCESS);
+    }
+    kprintf("[failed]\n");
+    if (current != NULL && current->expected_panic != NULL)
+        kprintf("error: expected a panic containing '%s'\n", current->expected_panic);
+    fail();
+}
+
+void kernel_main(const struct boot_handoff *boot)
+{
+    panic_set_hook(on_panic);
+    kernel_init(boot);
+
+    size_t count = (size_t)(__ktests_end - __ktests_start);
+    size_t should_panic = 0;
+    for (const struct ktest *t = __ktests_start; t < __ktests_end; t++)
+        should_panic += t->expected_panic != NULL;
+    if (count == 0 || (should_panic > 0 && count != 1)) {
+        kprintf("error: %s has %zu tests, %zu of them should-panic; a test kernel needs at least "
+                "one test, and a should-panic test must be alone\n",
+                KTEST_SUITE, count, should_panic);
+        fail();
+    }
+
+    ktest_setup();
+    kprintf("running %zu test%s\n", count, count == 1 ? "" : "s");
+    for (current = __ktests_start; current < __ktests_end; current++) {
+        kprintf("%s::%s...\t", KTEST_SUITE, current->name);
+        current->run();
+        if (current->expected_panic != NULL) {
+            kprintf("[failed]\nerror: the test returned, but should have panicked with '%s'\n",
+                    current->expected_panic);
+            fail();
+        }
+        kprintf("[ok]\n");
+    }
+    current = NULL;
+    ktest_teardown();
+    kprintf("test result: ok. %zu passed; 0 failed\n", count);
+    qemu_exit(QEMU_EXIT_SUCCESS);
+}
