@@ -1,6 +1,6 @@
 /*
  * First 64-bit code at the kernel's linked (higher-half) address: switch to
- * the kernel stack, point GDTR at the GDT's higher-half alias (the identity
+ * the kernel stack, point GDTR at the GDT's direct-map alias (the identity
  * map is about to go), and call kernel_entry(magic, mbi_phys).
  */
 #include "boot/layout.h"
@@ -18,7 +18,7 @@ kernel_stack_top:
     .balign 8
 gdt64_high_ptr:
     .short BOOT_GDT64_SIZE - 1
-    .quad boot_gdt64 + KERNEL_VMA
+    .quad boot_gdt64 + PHYS_OFFSET  /* the direct map outlives the identity map */
 
     .section .text
     .code64

@@ -17,8 +17,11 @@ include(kernel/sources.cmake)
 # Everything but the entry point (kernel_main) and the allocator choice: the
 # production kernel and every test kernel link this. An object library, not
 # an archive: nothing references the multiboot2 header, yet it must be linked.
+# The allocator choice (mm/heap/selected.c) is compiled per kernel, below.
+set(keel_core_portable ${KEEL_PORTABLE_SOURCES})
+list(REMOVE_ITEM keel_core_portable mm/heap/selected.c)
 add_library(keel_core OBJECT
-    ${KEEL_BOOT_SOURCES} ${KEEL_KERNEL_SOURCES} ${KEEL_PORTABLE_SOURCES}
+    ${KEEL_BOOT_SOURCES} ${KEEL_KERNEL_SOURCES} ${keel_core_portable}
     ${KEEL_LIB_KERNEL_SOURCES})
 target_include_directories(keel_core PUBLIC ${PROJECT_SOURCE_DIR})
 # Source paths in panic messages relative to the repository, as the seed shows them.
@@ -45,10 +48,7 @@ function(keel_kernel name)
     endif()
     string(TOUPPER ${K_ALLOCATOR} alloc_upper)
 
-    add_executable(${name}.elf ${K_SOURCES})
-    if(EXISTS ${PROJECT_SOURCE_DIR}/mm/heap/selected.c) # TEMP until the heap lands
-        target_sources(${name}.elf PRIVATE ${PROJECT_SOURCE_DIR}/mm/heap/selected.c)
-    endif()
+    add_executable(${name}.elf ${K_SOURCES} ${PROJECT_SOURCE_DIR}/mm/heap/selected.c)
     target_link_libraries(${name}.elf PRIVATE keel_core)
     target_compile_definitions(${name}.elf PRIVATE KEEL_ALLOCATOR_${alloc_upper}=1 ${K_DEFINITIONS})
     target_compile_options(${name}.elf PRIVATE ${KEEL_KERNEL_WARNINGS})

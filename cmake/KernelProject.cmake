@@ -44,16 +44,28 @@ add_custom_target(debug
 
 # Kernel tests: one ISO each, booted under QEMU by the runner script.
 include(${PROJECT_SOURCE_DIR}/tests/kernel/tests.cmake)
-foreach(test ${KEEL_KERNEL_TESTS})
-    set(args ${KEEL_KERNEL_TEST_ARGS_${test}})
+foreach(test ${KEEL_KERNEL_TESTS} ${KEEL_KERNEL_TEST_VARIANTS})
+    set(iso ${KEEL_KERNEL_TEST_ISO_${test}})
+    if(NOT iso)
+        set(iso ${test})
+    endif()
     add_test(NAME kernel.${test}
         COMMAND ${KEEL_QEMU_RUN} --mode test --timeout ${KEEL_QEMU_TIMEOUT}
-                --iso ${KEEL_KERNEL_BINARY_DIR}/tests/kernel/${test}.iso ${args})
-    set_tests_properties(kernel.${test} PROPERTIES
-        TIMEOUT 300 LABELS "kernel;qemu" RESOURCE_LOCK qemu_${test})
+                --iso ${KEEL_KERNEL_BINARY_DIR}/tests/kernel/${iso}.iso
+                ${KEEL_KERNEL_TEST_ARGS_${test}})
+    set_tests_properties(kernel.${test} PROPERTIES TIMEOUT 300 LABELS "kernel;qemu")
 endforeach()
 # A heap_allocation counterpart of `cargo test --test heap_allocation`.
 add_custom_target(test_heap_allocation
     COMMAND ${KEEL_QEMU_RUN} --mode test --verbose --timeout ${KEEL_QEMU_TIMEOUT}
             --iso ${KEEL_KERNEL_BINARY_DIR}/tests/kernel/heap_allocation.iso
     DEPENDS kernel USES_TERMINAL)
+
+# The real keel.iso (not a test image) boots and prints the seed's demo.
+set(KEEL_DEMO_OUTPUT
+    "Hello World!\n.*heap_value at 0x4444444[0-9a-f]+\nvec at 0x4444444[0-9a-f]+\ncurrent reference count is 2\nreference count is 1 now\nIt did not crash!")
+add_test(NAME kernel.keel_iso_prints_the_seed_demo
+    COMMAND ${KEEL_QEMU_RUN} --mode boot --timeout ${KEEL_QEMU_TIMEOUT}
+            --iso ${CMAKE_BINARY_DIR}/keel.iso --expect-serial ${KEEL_DEMO_OUTPUT}
+            --reject-serial "panicked at")
+set_tests_properties(kernel.keel_iso_prints_the_seed_demo PROPERTIES TIMEOUT 300 LABELS "kernel;qemu")

@@ -2,9 +2,33 @@
  * kernel_init: brings the machine up in dependency order. Each step may use
  * everything before it.
  */
+#include "kernel/arch/x86_64/arch.h"
+#include "kernel/arch/x86_64/exceptions.h"
 #include "kernel/kernel.h"
+#include "kernel/memory.h"
+#include "kernel/print.h"
+#include "lib/panic.h"
+#include "mm/heap/heap.h"
+#include "mm/heap/selected.h"
+
+/* Maps the heap region and installs the build's allocator over it: from
+ * here on kmalloc and the lib/ collections work. */
+static void heap_setup(void)
+{
+    struct heap_config config = HEAP_CONFIG_DEFAULT;
+    enum heap_error err =
+        heap_init(&config, kernel_mapper(), kernel_frames(), heap_selected_allocator());
+    if (err != HEAP_OK)
+        panic("heap initialization failed: %s", heap_strerror(err));
+    fault_add_address_describer(heap_describe_address);
+    kprintf("heap: %zu KiB at %p (%s allocator, grows to %zu KiB)\n", heap_size() / 1024,
+            (void *)config.start, heap_selected_allocator_name(), config.max_size / 1024);
+}
 
 void kernel_init(const struct boot_handoff *boot)
 {
-    (void)boot;
+    arch_init();         /* GDT, IDT, kernel pages, PICs */
+    arch_init_devices(); /* timer, keyboard, interrupts on */
+    memory_init(boot);   /* boot information, frames, direct map */
+    heap_setup();
 }

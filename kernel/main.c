@@ -1,13 +1,55 @@
 /*
- * keel's kernel_main: what the run target boots.
+ * keel's kernel_main: what the run target boots. After bringing the machine
+ * up it does what the seed kernel does at the end of its heap chapter: a
+ * boxed value, a vector grown by 500 pushes, and a reference-counted vector
+ * cloned once and dropped once.
  */
 #include "kernel/kernel.h"
 #include "kernel/print.h"
+#include "lib/box.h"
+#include "lib/rc.h"
+#include "lib/vec.h"
+
+typedef VEC(int) int_vec;
+
+static void drop_int_vec(void *vec)
+{
+    vec_free((int_vec *)vec);
+}
+
+static void heap_demo(void)
+{
+    /* Box::new(41) */
+    int *heap_value = KBOX_NEW(int, 41);
+    kprintf("heap_value at %p\n", (void *)heap_value);
+
+    /* A dynamically sized vector. */
+    int_vec vec = VEC_INIT;
+    for (int i = 0; i < 500; i++)
+        vec_push(&vec, i);
+    kprintf("vec at %p\n", (void *)vec_data(&vec));
+
+    /* A reference-counted vector: freed when both references are gone. */
+    int_vec *reference_counted = RC_NEW_DTOR(int_vec, drop_int_vec, VEC_INIT);
+    vec_push(reference_counted, 1);
+    vec_push(reference_counted, 2);
+    vec_push(reference_counted, 3);
+    int_vec *cloned_reference = rc_clone(reference_counted);
+    kprintf("current reference count is %zu\n", rc_strong_count(cloned_reference));
+    rc_drop(reference_counted);
+    kprintf("reference count is %zu now\n", rc_strong_count(cloned_reference));
+
+    rc_drop(cloned_reference);
+    vec_free(&vec);
+    KBOX_DROP(heap_value);
+}
 
 void kernel_main(const struct boot_handoff *boot)
 {
     kprintf("Hello World!\n");
     kernel_init(boot);
+
+    heap_demo();
 
     kprintf("It did not crash!\n");
     kernel_idle();

@@ -134,7 +134,6 @@ static void format_number(struct out *o, struct spec sp, uintmax_t value, bool n
     case 'p':
         base = 16;
         prefix = "0x";
-        sp.precision = 16;
         break;
     default:
         if (negative)

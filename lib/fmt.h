@@ -6,7 +6,8 @@
  *   %d %i %u %x %X %o %p %s %c %%
  *   length modifiers hh h l ll z t j   (e.g. %zu %lu %llx)
  *   flags - 0 + space #, a field width and precision (numbers, or *)
- * %p prints 0x followed by 16 hex digits. A NULL %s prints "(null)".
+ * %p prints 0x and the address in hex without leading zeros (0x444444440000,
+ * as Rust's {:p} and glibc print it; NULL is 0x0). A NULL %s prints "(null)".
  * An unknown conversion is printed as written, so a typo shows in the output.
  */
 #ifndef KEEL_LIB_FMT_H

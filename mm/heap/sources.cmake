@@ -1,4 +1,25 @@
 # Portable sources of mm/heap/ (the allocator vtable, every allocator, the
 # global kalloc front), built into the kernel and into host tests.
 set(KEEL_HEAP_PORTABLE_SOURCES
+    mm/heap/layout.c
+    mm/heap/allocator.c
+    mm/heap/kalloc.c
+    mm/heap/dummy.c
+    mm/heap/bump.c
+    mm/heap/linked_list.c
+    mm/heap/fixed_block.c
+    mm/heap/tlsf.c
+    mm/heap/heap.c
+    mm/heap/selected.c
 )
+
+# selected.c compiles exactly one KEEL_ALLOCATOR_<NAME> branch (TLSF when
+# none is defined). The kernel build defines it per kernel ELF
+# (cmake/KernelBuild.cmake); for the host build it comes from the
+# KEEL_ALLOCATOR option here. Source properties are per directory: this file
+# is included from the top-level CMakeLists.txt, where keel_portable is made.
+if(NOT KEEL_KERNEL_BUILD AND DEFINED KEEL_ALLOCATOR)
+    string(TOUPPER "${KEEL_ALLOCATOR}" KEEL_ALLOCATOR_UPPER)
+    set_property(SOURCE mm/heap/selected.c
+        APPEND PROPERTY COMPILE_DEFINITIONS KEEL_ALLOCATOR_${KEEL_ALLOCATOR_UPPER})
+endif()

@@ -1,0 +1,11 @@
+/* What kernel_init() needs from the architecture. */
+#ifndef KEEL_ARCH_X86_64_ARCH_H
+#define KEEL_ARCH_X86_64_ARCH_H
+
+/* CPU tables, exception handlers, the kernel's own mapping, the PICs.
+ * Interrupts stay off. */
+void arch_init(void);
+/* Timer and keyboard, then interrupts on. */
+void arch_init_devices(void);
+
+#endif

@@ -1,0 +1,41 @@
+/* The IRQ 1 half of the keyboard: read the scancode, decode, echo, queue. */
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/interrupts.h"
+#include "kernel/console/console.h"
+#include "kernel/keyboard.h"
+
+#define PS2_DATA 0x60
+
+static struct keyboard_state state;
+/* Single producer (the IRQ), single consumer (keyboard_read_char). */
+static volatile char queue[64];
+static volatile unsigned head, tail;
+
+static void on_keyboard(struct interrupt_frame *frame)
+{
+    (void)frame;
+    char c = keyboard_decode(&state, inb(PS2_DATA));
+    if (c == 0)
+        return;
+    console_write(&c, 1);
+    if (head - tail < sizeof queue) {
+        queue[head % sizeof queue] = c;
+        head++;
+    }
+}
+
+void keyboard_init(void)
+{
+    while (inb(0x64) & 1) /* drop what the firmware left in the buffer */
+        (void)inb(PS2_DATA);
+    irq_set_handler(IRQ_KEYBOARD, on_keyboard);
+}
+
+char keyboard_read_char(void)
+{
+    if (tail == head)
+        return 0;
+    char c = queue[tail % sizeof queue];
+    tail++;
+    return c;
+}

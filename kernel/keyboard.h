@@ -1,0 +1,27 @@
+/*
+ * PS/2 keyboard input: scancode set 1, US layout.
+ *
+ * keyboard_decode() is the portable part: it turns scancodes into characters,
+ * tracking shift, caps lock and ctrl. The IRQ 1 driver
+ * (kernel/arch/x86_64/ps2_keyboard.c) feeds it, echoes each character on the
+ * console and queues it for keyboard_read_char().
+ */
+#ifndef KEEL_KERNEL_KEYBOARD_H
+#define KEEL_KERNEL_KEYBOARD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct keyboard_state {
+    bool left_shift, right_shift, caps_lock, ctrl, extended;
+};
+
+/* Returns the character a scancode produces, or 0 (key release, modifier,
+ * key without a character). Enter gives '\n', backspace '\b', tab '\t'. */
+char keyboard_decode(struct keyboard_state *state, uint8_t scancode);
+
+void keyboard_init(void);
+/* Next typed character, or 0 when none is queued. */
+char keyboard_read_char(void);
+
+#endif

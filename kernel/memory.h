@@ -1,0 +1,29 @@
+/*
+ * memory_init: the kernel's memory from the boot information up to a
+ * working page mapper. It parses the multiboot2 information (panicking with
+ * the parser's reason if it is malformed), prints the memory map, sets up the
+ * frame allocator over every usable frame except those holding the kernel
+ * image, the boot information, modules and the allocator's own bitmap,
+ * extends the direct map over all physical memory, and prints the counts.
+ */
+#ifndef KEEL_KERNEL_MEMORY_H
+#define KEEL_KERNEL_MEMORY_H
+
+#include "kernel/kernel.h"
+#include "mm/frame.h"
+#include "mm/multiboot2.h"
+#include "mm/paging.h"
+
+void memory_init(const struct boot_handoff *boot);
+
+/* The kernel's page tables (CR3), through the direct map. */
+struct page_mapper *kernel_mapper(void);
+/* The physical frame allocator. */
+struct frame_allocator *kernel_frames(void);
+/* The parsed boot information (valid after memory_init). */
+const struct mb2_info *kernel_boot_info(void);
+
+/* Fewer usable frames than this and keel stops with a message. */
+#define MEMORY_MIN_FREE_BYTES (4ull << 20)
+
+#endif

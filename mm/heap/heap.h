@@ -1,0 +1,66 @@
+/*
+ * The kernel heap region: the virtual range the global allocator serves.
+ *
+ *   HEAP_START                 start + size            start + max_size
+ *   |<---- mapped, handed to the allocator ---->|<--- unmapped: growth room --->|
+ *
+ * heap_init() maps every page of [start, start + initial_size) present,
+ * writable and non-executable to a fresh frame, hands the range to the
+ * allocator, and installs it as the global allocator (kalloc.h). When a
+ * request cannot be met, kalloc calls back heap_grow(), which maps more
+ * pages right after the end (at least what the request needs, at most up to
+ * max_size) and extends the allocator over them. With growth disabled
+ * (max_size == initial_size, or heap_set_growth(false)) the region never
+ * changes, so tests can prove memory was reused rather than grown.
+ *
+ * Portable: it only talks to the page mapper and the frame allocator through
+ * their headers, so host tests run it over simulated physical memory.
+ */
+#ifndef KEEL_MM_HEAP_HEAP_H
+#define KEEL_MM_HEAP_HEAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "mm/addr.h"
+#include "mm/frame.h"
+#include "mm/heap/allocator.h"
+#include "mm/paging.h"
+
+struct heap_config {
+    virt_addr_t start;   /* page-aligned, canonical */
+    size_t initial_size; /* bytes mapped by heap_init; rounded up to pages */
+    size_t max_size;     /* growth limit; >= initial_size */
+};
+
+/* The build options (cmake/KeelOptions.cmake). */
+#if defined(KEEL_HEAP_START) && defined(KEEL_HEAP_SIZE) && defined(KEEL_HEAP_MAX_SIZE)
+#define HEAP_CONFIG_DEFAULT                                                                        \
+    ((struct heap_config){KEEL_HEAP_START, KEEL_HEAP_SIZE, KEEL_HEAP_MAX_SIZE})
+#endif
+
+enum heap_error {
+    HEAP_OK = 0,
+    HEAP_ERR_BAD_CONFIG,              /* start misaligned, sizes zero or out of order */
+    HEAP_ERR_FRAME_ALLOCATION_FAILED, /* out of physical frames */
+    HEAP_ERR_PAGE_ALREADY_MAPPED,     /* something else lives in the heap's range */
+    HEAP_ERR_PARENT_HUGE_PAGE,
+    HEAP_ERR_MAPPING_FAILED, /* any other mapping error */
+    HEAP_ERR_ALLOCATOR_INIT, /* the allocator refused the region (too small...) */
+};
+
+/* Maps the region and installs `allocator` (not yet initialised) as the
+ * global allocator over it. On failure nothing stays mapped or allocated. */
+enum heap_error heap_init(const struct heap_config *config, const struct page_mapper *mapper,
+                          struct frame_allocator *frames, struct allocator allocator);
+const char *heap_strerror(enum heap_error err);
+
+/* Current mapped size, and whether growth is allowed. */
+size_t heap_size(void);
+void heap_set_growth(bool enabled);
+
+/* For fault reports: "the kernel heap", "the kernel heap's unmapped growth
+ * area", or NULL when `address` is outside the heap's whole range. */
+const char *heap_describe_address(uint64_t address);
+
+#endif

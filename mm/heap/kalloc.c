@@ -1,0 +1,289 @@
+/*
+ * kalloc: the global heap front. One allocator, one spinlock that masks
+ * interrupts, the zero-size convention, the kmalloc size header, growth on
+ * failure and the allocation error handler (see kalloc.h for the contract).
+ *
+ * Every panic here happens with the lock released and interrupts restored:
+ * host tests recover from panics, and a kernel panic path must not find the
+ * heap locked if it ever allocates.
+ */
+#include "mm/heap/kalloc.h"
+
+#include <stdint.h>
+
+#include "lib/kstring.h"
+#include "lib/panic.h"
+#include "lib/spinlock.h"
+
+/* kmalloc's header: the requested size, padded to KMALLOC_ALIGN so that the
+ * user pointer keeps the block's alignment. */
+#define KMALLOC_HEADER 16
+_Static_assert(KMALLOC_HEADER % KMALLOC_ALIGN == 0, "header must keep the alignment");
+_Static_assert(KMALLOC_HEADER >= sizeof(size_t), "header must hold a size_t");
+
+static struct spinlock heap_lock = SPINLOCK_INIT;
+static struct allocator heap;
+static kalloc_grow_fn heap_grow;
+
+enum alloc_kind { KIND_ALLOC, KIND_ZEROED };
+
+struct allocator kalloc_set_allocator(struct allocator a)
+{
+    irq_flags_t flags = spin_lock_irqsave(&heap_lock);
+    struct allocator old = heap;
+    heap = a;
+    spin_unlock_irqrestore(&heap_lock, flags);
+    return old;
+}
+
+const struct allocator *kalloc_allocator(void)
+{
+    return &heap;
+}
+
+void kalloc_set_grow(kalloc_grow_fn grow)
+{
+    irq_flags_t flags = spin_lock_irqsave(&heap_lock);
+    heap_grow = grow;
+    spin_unlock_irqrestore(&heap_lock, flags);
+}
+
+_Noreturn void alloc_error_handler(struct layout layout)
+{
+    panic("allocation error: Layout { size: %zu, align: %zu }", layout.size, layout.align);
+}
+
+/* Takes the heap lock with interrupts masked. Panics (lock released) when no
+ * allocator is installed: every caller needs one. */
+static irq_flags_t lock_heap(void)
+{
+    irq_flags_t flags = spin_lock_irqsave(&heap_lock);
+    if (heap.ops == NULL) {
+        spin_unlock_irqrestore(&heap_lock, flags);
+        panic("kalloc: no global allocator (heap_init not called)");
+    }
+    return flags;
+}
+
+/* Allocates `layout` (size > 0) from the installed allocator; on failure asks
+ * the grow hook for more memory and retries once. NULL if both fail. */
+static void *alloc_grow(struct layout layout, enum alloc_kind kind)
+{
+    irq_flags_t flags = lock_heap();
+    void *p = kind == KIND_ZEROED ? allocator_alloc_zeroed(&heap, layout)
+                                  : allocator_alloc(&heap, layout);
+    if (p == NULL && heap_grow != NULL && heap_grow(layout))
+        p = kind == KIND_ZEROED ? allocator_alloc_zeroed(&heap, layout)
+                                : allocator_alloc(&heap, layout);
+    spin_unlock_irqrestore(&heap_lock, flags);
+    return p;
+}
+
+/* Reallocates a live block (both sizes > 0), growing the heap once on
+ * failure. NULL leaves the old block live. */
+static void *realloc_grow(void *ptr, struct layout layout, size_t new_size)
+{
+    irq_flags_t flags = lock_heap();
+    void *p = allocator_realloc(&heap, ptr, layout, new_size);
+    if (p == NULL && heap_grow != NULL &&
+        heap_grow((struct layout){.size = new_size, .align = layout.align}))
+        p = allocator_realloc(&heap, ptr, layout, new_size);
+    spin_unlock_irqrestore(&heap_lock, flags);
+    return p;
+}
+
+static void dealloc_locked(void *ptr, struct layout layout)
+{
+    irq_flags_t flags = lock_heap();
+    allocator_dealloc(&heap, ptr, layout);
+    spin_unlock_irqrestore(&heap_lock, flags);
+}
+
+/* ---- Layout forms ------------------------------------------------------ */
+
+void *try_kalloc(struct layout layout)
+{
+    if (layout.size == 0)
+        return KALLOC_ZERO_SIZE_PTR;
+    return alloc_grow(layout, KIND_ALLOC);
+}
+
+void *try_kalloc_zeroed(struct layout layout)
+{
+    if (layout.size == 0)
+        return KALLOC_ZERO_SIZE_PTR;
+    return alloc_grow(layout, KIND_ZEROED);
+}
+
+void *kalloc(struct layout layout)
+{
+    void *p = try_kalloc(layout);
+    if (p == NULL)
+        alloc_error_handler(layout);
+    return p;
+}
+
+void *kalloc_zeroed(struct layout layout)
+{
+    void *p = try_kalloc_zeroed(layout);
+    if (p == NULL)
+        alloc_error_handler(layout);
+    return p;
+}
+
+/* Frees a block from kalloc*. A size-0 layout can only come with
+ * KALLOC_ZERO_SIZE_PTR; anything else is a caller bug worth a panic. */
+void kdealloc(void *ptr, struct layout layout)
+{
+    if (ptr == NULL || ptr == KALLOC_ZERO_SIZE_PTR)
+        return;
+    if (layout.size == 0)
+        panic("kdealloc: size-0 layout for %p, which kalloc never returned", ptr);
+    dealloc_locked(ptr, layout);
+}
+
+/* Zero sizes on either side are handled here so that allocators only ever
+ * see real blocks: from the zero-size pointer it is an allocation, to size 0
+ * it is a free. An invalid (new_size, align) fails like an exhausted heap. */
+void *try_krealloc_layout(void *ptr, struct layout layout, size_t new_size)
+{
+    struct layout new_layout;
+    if (layout_new(new_size, layout.align, &new_layout) != LAYOUT_OK)
+        return NULL;
+    if (ptr == NULL || ptr == KALLOC_ZERO_SIZE_PTR || layout.size == 0)
+        return try_kalloc(new_layout);
+    if (new_size == 0) {
+        kdealloc(ptr, layout);
+        return KALLOC_ZERO_SIZE_PTR;
+    }
+    return realloc_grow(ptr, layout, new_size);
+}
+
+void *krealloc_layout(void *ptr, struct layout layout, size_t new_size)
+{
+    void *p = try_krealloc_layout(ptr, layout, new_size);
+    if (p == NULL)
+        alloc_error_handler((struct layout){.size = new_size, .align = layout.align});
+    return p;
+}
+
+/* ---- Size-only forms: [size_t size | pad][user bytes...] ------------------ */
+
+/* The allocator's layout for a kmalloc block of `size` user bytes, or false
+ * if the header makes it overflow. */
+static bool kmalloc_layout(size_t size, struct layout *out)
+{
+    size_t total;
+    if (__builtin_add_overflow(size, (size_t)KMALLOC_HEADER, &total))
+        return false;
+    return layout_new(total, KMALLOC_ALIGN, out) == LAYOUT_OK;
+}
+
+static unsigned char *kmalloc_header(void *user)
+{
+    return (unsigned char *)user - KMALLOC_HEADER;
+}
+
+static size_t kmalloc_size(void *user)
+{
+    size_t size;
+    memcpy(&size, kmalloc_header(user), sizeof size);
+    return size;
+}
+
+static void *kmalloc_finish(void *block, size_t size)
+{
+    if (block == NULL)
+        return NULL;
+    memcpy(block, &size, sizeof size);
+    return (unsigned char *)block + KMALLOC_HEADER;
+}
+
+static void *kmalloc_common(size_t size, enum alloc_kind kind)
+{
+    struct layout layout;
+    if (size == 0)
+        return KALLOC_ZERO_SIZE_PTR;
+    if (!kmalloc_layout(size, &layout))
+        return NULL;
+    return kmalloc_finish(alloc_grow(layout, kind), size);
+}
+
+void *try_kmalloc(size_t size)
+{
+    return kmalloc_common(size, KIND_ALLOC);
+}
+
+void *try_kzalloc(size_t size)
+{
+    return kmalloc_common(size, KIND_ZEROED);
+}
+
+/* The handler reports the user's request, not the header-padded layout. */
+void *kmalloc(size_t size)
+{
+    void *p = try_kmalloc(size);
+    if (p == NULL)
+        alloc_error_handler((struct layout){.size = size, .align = KMALLOC_ALIGN});
+    return p;
+}
+
+void *kzalloc(size_t size)
+{
+    void *p = try_kzalloc(size);
+    if (p == NULL)
+        alloc_error_handler((struct layout){.size = size, .align = KMALLOC_ALIGN});
+    return p;
+}
+
+void kfree(void *ptr)
+{
+    struct layout layout;
+    if (ptr == NULL || ptr == KALLOC_ZERO_SIZE_PTR)
+        return;
+    if (!kmalloc_layout(kmalloc_size(ptr), &layout))
+        panic("kfree: corrupted kmalloc header at %p", ptr);
+    dealloc_locked(kmalloc_header(ptr), layout);
+}
+
+/* krealloc(NULL or zero-size pointer, n) allocates; krealloc(p, 0) frees and
+ * returns the zero-size pointer; NULL on failure leaves p live. */
+void *try_krealloc(void *ptr, size_t new_size)
+{
+    struct layout old_layout, new_layout;
+    if (ptr == NULL || ptr == KALLOC_ZERO_SIZE_PTR)
+        return try_kmalloc(new_size);
+    if (new_size == 0) {
+        kfree(ptr);
+        return KALLOC_ZERO_SIZE_PTR;
+    }
+    if (!kmalloc_layout(new_size, &new_layout))
+        return NULL;
+    if (!kmalloc_layout(kmalloc_size(ptr), &old_layout))
+        panic("krealloc: corrupted kmalloc header at %p", ptr);
+    return kmalloc_finish(realloc_grow(kmalloc_header(ptr), old_layout, new_layout.size), new_size);
+}
+
+void *krealloc(void *ptr, size_t new_size)
+{
+    void *p = try_krealloc(ptr, new_size);
+    if (p == NULL)
+        alloc_error_handler((struct layout){.size = new_size, .align = KMALLOC_ALIGN});
+    return p;
+}
+
+/* ---- Introspection ----------------------------------------------------- */
+
+void kalloc_stats(struct heap_stats *out)
+{
+    irq_flags_t flags = lock_heap();
+    heap.ops->stats(heap.self, out);
+    spin_unlock_irqrestore(&heap_lock, flags);
+}
+
+void heap_check(void)
+{
+    irq_flags_t flags = lock_heap();
+    heap.ops->check(heap.self);
+    spin_unlock_irqrestore(&heap_lock, flags);
+}

@@ -1,0 +1,163 @@
+/* The allocator kinds and the guarded host-memory heap (see heap_harness.h). */
+#include "heap_harness.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "mm/heap/bump.h"
+#include "mm/heap/dummy.h"
+#include "mm/heap/fixed_block.h"
+#include "mm/heap/linked_list.h"
+#include "mm/heap/tlsf.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n)   __asan_poison_memory_region((p), (n))
+#define UNPOISON(p, n) __asan_unpoison_memory_region((p), (n))
+#else
+#define POISON(p, n)   ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
+#define WRAP(name, type)                                                                           \
+    static struct allocator wrap_##name(void *state)                                               \
+    {                                                                                              \
+        return name##_allocator((type *)state);                                                    \
+    }
+WRAP(dummy, struct dummy_heap)
+WRAP(bump, struct bump_heap)
+WRAP(linked_list, struct linked_list_heap)
+WRAP(fixed_block, struct fixed_block_heap)
+WRAP(tlsf, struct tlsf_heap)
+
+const struct heap_kind heap_kind_dummy = {
+    "dummy", sizeof(struct dummy_heap), wrap_dummy, false, true, 0, 0};
+const struct heap_kind heap_kind_bump = {
+    "bump", sizeof(struct bump_heap), wrap_bump, true, false, 1, 0};
+const struct heap_kind heap_kind_linked_list = {
+    "linked_list", sizeof(struct linked_list_heap), wrap_linked_list, true, true, 16, 0};
+const struct heap_kind heap_kind_fixed_block = {
+    "fixed_block", sizeof(struct fixed_block_heap), wrap_fixed_block, true, true, 16, 0};
+const struct heap_kind heap_kind_tlsf = {
+    "tlsf", sizeof(struct tlsf_heap), wrap_tlsf, true, true, 48, 32};
+
+static unsigned char *guarded_buffer(size_t capacity)
+{
+    void *mem = NULL;
+    assert_int_equal(posix_memalign(&mem, 4096, capacity + 2 * TEST_HEAP_GUARD), 0);
+    unsigned char *buf = mem;
+    POISON(buf, capacity + 2 * TEST_HEAP_GUARD);
+    return buf + TEST_HEAP_GUARD;
+}
+
+static void free_guarded(unsigned char *buf, size_t capacity)
+{
+    UNPOISON(buf - TEST_HEAP_GUARD, capacity + 2 * TEST_HEAP_GUARD);
+    free(buf - TEST_HEAP_GUARD);
+}
+
+void test_heap_open(struct test_heap *h, const struct heap_kind *kind, size_t size, size_t offset,
+                    size_t capacity)
+{
+    assert_true(offset + size <= capacity);
+    memset(h, 0, sizeof *h);
+    h->kind = kind;
+    h->state = calloc(1, kind->state_size);
+    assert_non_null(h->state);
+    h->capacity = capacity;
+    h->buf = guarded_buffer(capacity);
+    h->lo = (uintptr_t)h->buf + offset;
+    h->hi = h->lo + size;
+    UNPOISON((void *)h->lo, size);
+    h->a = kind->wrap(h->state);
+    assert_int_equal(h->a.ops->init(h->state, (void *)h->lo, size), ALLOCATOR_INIT_OK);
+    h->a.ops->check(h->state);
+    h->initial = th_stats(h);
+}
+
+enum allocator_init_error test_heap_try_init(const struct heap_kind *kind, size_t size,
+                                             size_t offset)
+{
+    size_t capacity = offset + size + 64;
+    void *state = calloc(1, kind->state_size);
+    unsigned char *buf = guarded_buffer(capacity);
+    UNPOISON(buf + offset, size);
+    struct allocator a = kind->wrap(state);
+    enum allocator_init_error err = a.ops->init(state, buf + offset, size);
+    free_guarded(buf, capacity);
+    free(state);
+    return err;
+}
+
+void test_heap_close(struct test_heap *h)
+{
+    free_guarded(h->buf, h->capacity);
+    free(h->state);
+    memset(h, 0, sizeof *h);
+}
+
+bool test_heap_extend(struct test_heap *h, size_t more)
+{
+    assert_true(h->hi + more <= (uintptr_t)h->buf + h->capacity);
+    UNPOISON((void *)h->hi, more);
+    if (!h->a.ops->extend(h->state, more)) {
+        POISON((void *)h->hi, more);
+        return false;
+    }
+    h->hi += more;
+    return true;
+}
+
+void *th_alloc(struct test_heap *h, size_t size, size_t align)
+{
+    void *p = allocator_alloc(&h->a, (struct layout){.size = size, .align = align});
+    if (p != NULL)
+        assert_block_in_heap(h, p, size, align);
+    return p;
+}
+
+void th_free(struct test_heap *h, void *p, size_t size, size_t align)
+{
+    allocator_dealloc(&h->a, p, (struct layout){.size = size, .align = align});
+}
+
+struct heap_stats th_stats(struct test_heap *h)
+{
+    struct heap_stats st;
+    memset(&st, 0xff, sizeof st); /* every field must be written */
+    h->a.ops->stats(h->state, &st);
+    assert_true(st.bytes_free <= st.region_size);
+    assert_true(st.largest_free_block <= st.bytes_free);
+    assert_true(st.peak_bytes_in_use >= st.bytes_in_use);
+    assert_true(st.region_size == h->hi - h->lo);
+    return st;
+}
+
+void assert_block_in_heap(const struct test_heap *h, const void *p, size_t size, size_t align)
+{
+    uintptr_t a = (uintptr_t)p;
+    if (a % align != 0)
+        fail_msg("%s: block %p not aligned to %zu", h->kind->name, p, align);
+    if (a < h->lo || a > h->hi || size > h->hi - a)
+        fail_msg("%s: block %p+%zu outside the region [%#lx, %#lx)", h->kind->name, p, size,
+                 (unsigned long)h->lo, (unsigned long)h->hi);
+}
+
+const unsigned char *heap_pattern(unsigned seed)
+{
+    static unsigned char pattern[HEAP_PATTERN_MAX + 256];
+    static bool ready;
+    if (!ready) {
+        uint32_t x = 0x9e3779b9u;
+        for (size_t i = 0; i < sizeof pattern; i++) {
+            x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+            pattern[i] = (unsigned char)(x >> 24);
+        }
+        ready = true;
+    }
+    return pattern + (seed & 255);
+}
