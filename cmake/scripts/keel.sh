@@ -15,7 +15,8 @@ preset=${KEEL_PRESET:-default}
 # Debian 12 packages keel needs, by what they provide.
 packages="gcc make cmake ninja-build python3 \
 grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools \
-qemu-system-x86 ovmf libcmocka-dev clang-format"
+qemu-system-x86 ovmf libcmocka-dev clang-format \
+clang lld libclang-rt-14-dev valgrind gnuplot-nox"
 
 missing_packages() {
     for p in $packages; do
