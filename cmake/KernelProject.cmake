@@ -69,3 +69,5 @@ add_test(NAME kernel.keel_iso_prints_the_seed_demo
             --iso ${CMAKE_BINARY_DIR}/keel.iso --expect-serial ${KEEL_DEMO_OUTPUT}
             --reject-serial "panicked at")
 set_tests_properties(kernel.keel_iso_prints_the_seed_demo PROPERTIES TIMEOUT 300 LABELS "kernel;qemu")
+
+include(${PROJECT_SOURCE_DIR}/tests/kernel/boot_matrix.cmake)

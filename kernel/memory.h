@@ -23,7 +23,8 @@ struct frame_allocator *kernel_frames(void);
 /* The parsed boot information (valid after memory_init). */
 const struct mb2_info *kernel_boot_info(void);
 
-/* Fewer usable frames than this and keel stops with a message. */
-#define MEMORY_MIN_FREE_BYTES (4ull << 20)
+/* Fewer free frames than this and keel stops with a message: it is built
+ * and tested for machines of 32 MiB and more. */
+#define MEMORY_MIN_FREE_BYTES (16ull << 20)
 
 #endif

@@ -8,7 +8,10 @@ set(KEEL_KERNEL_SOURCES
     kernel/keyboard.c
     kernel/memory.c
     kernel/console/console.c
+    kernel/console/fbcon.c
+    kernel/console/font8x16.c
     kernel/console/serial.c
+    kernel/console/textgrid.c
     kernel/console/vga.c
     kernel/arch/x86_64/arch_init.c
     kernel/arch/x86_64/exceptions.c

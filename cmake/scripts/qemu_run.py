@@ -50,14 +50,19 @@ def parse_args():
     p.add_argument("--expect-exit", choices=["success", "failure"], default="success")
     p.add_argument("--expect-serial", action="append", default=[], metavar="REGEX")
     p.add_argument("--reject-serial", action="append", default=[], metavar="REGEX",
-                   help="fail if this appears in the serial log")
+                   help="fail if this appears in the serial log (or stop early in boot mode)")
     p.add_argument("--send-keys-after", metavar="REGEX",
                    help="when this appears on serial, type --send-keys through the monitor")
     p.add_argument("--send-keys", default="", help="space-separated QEMU key names")
+    p.add_argument("--expect-screen", metavar="TEXT",
+                   help="boot mode: TEXT must be on the screen once the serial output was seen")
+    p.add_argument("--screen", choices=["vga", "framebuffer"], default="vga",
+                   help="vga: read the text buffer at 0xb8000; framebuffer: screendump + "
+                        "--screen-check-tool")
+    p.add_argument("--screen-check-tool", metavar="PROGRAM",
+                   help="run as PROGRAM <screendump.ppm> TEXT; exit 0 if TEXT is shown")
     p.add_argument("--screendump", metavar="FILE",
-                   help="save the screen (PPM) once the expected output was seen")
-    p.add_argument("--screen-check", metavar="SCRIPT",
-                   help="program run as SCRIPT <screendump> after the dump; must exit 0")
+                   help="also keep the screendump (PPM) in FILE")
     p.add_argument("--gdb-script", help="debug mode: gdb command file")
     p.add_argument("--verbose", action="store_true", help="echo serial output as it arrives")
     p.add_argument("--qemu", default=os.environ.get("KEEL_QEMU", "qemu-system-x86_64"))
@@ -126,6 +131,33 @@ class Monitor:
         return self._read_until(b"(qemu)")
 
 
+def vga_text(monitor):
+    """The 80x25 VGA text screen, read from guest memory through the monitor."""
+    out = monitor.command("xp /4000xb 0xb8000").decode("ascii", "replace")
+    data = bytes(int(tok, 16) for line in out.splitlines() if ":" in line
+                 for tok in line.split(":", 1)[1].split() if tok.startswith("0x"))
+    chars = "".join(chr(b) if 32 <= b < 127 else " " for b in data[0::2])
+    return "\n".join(chars[r * 80:(r + 1) * 80] for r in range(25))
+
+
+def check_screen(args, monitor, workdir):
+    """Returns None if --expect-screen TEXT is on the screen, else why not."""
+    dump = args.screendump or os.path.join(workdir, "screen.ppm")
+    monitor.command(f"screendump {dump}")
+    if not args.expect_screen:
+        return None
+    if args.screen == "vga":
+        screen = vga_text(monitor)
+        if args.expect_screen in screen:
+            print(f"qemu_run: {args.expect_screen!r} is on the VGA text screen")
+            return None
+        return f"{args.expect_screen!r} is not on the VGA text screen:\n{screen}"
+    if not args.screen_check_tool:
+        return "--screen framebuffer needs --screen-check-tool"
+    check = subprocess.run([args.screen_check_tool, dump, args.expect_screen])
+    return None if check.returncode == 0 else f"{args.expect_screen!r} is not on the framebuffer"
+
+
 def run_test(args):
     import re
 
@@ -170,6 +202,7 @@ def run_test(args):
             monitor.connect(time.monotonic() + 10)
         return monitor
 
+    screen_reason = None
     finished = False
     while not finished:
         remaining = deadline - time.monotonic()
@@ -193,10 +226,12 @@ def run_test(args):
                 get_monitor().command(f"sendkey {key}")
                 time.sleep(0.05)
             keys_sent = True
+        if args.mode == "boot" and reject and any(e.search(text()) for e in reject):
+            break  # already failed: no need to wait for the timeout
         if args.mode == "boot" and all_expected_seen():
-            if args.screendump:
+            if args.expect_screen or args.screendump:
                 time.sleep(0.5)  # let the last characters reach the screen
-                get_monitor().command(f"screendump {args.screendump}")
+                screen_reason = check_screen(args, get_monitor(), workdir)
             break
 
     if proc.poll() is None:
@@ -234,10 +269,8 @@ def run_test(args):
         found = [e.pattern for e in reject if e.search(t)]
         if found:
             reason = "unexpected serial output: " + "; ".join(map(repr, found))
-    if reason is None and args.screen_check:
-        check = subprocess.run([args.screen_check, args.screendump])
-        if check.returncode != 0:
-            reason = f"screen check {args.screen_check} failed"
+    if reason is None:
+        reason = screen_reason
     shutil.rmtree(workdir, ignore_errors=True)
 
     if reason is not None or not args.verbose:

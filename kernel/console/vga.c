@@ -2,80 +2,53 @@
 
 #include "boot/layout.h"
 #include "kernel/arch/x86_64/cpu.h"
+#include "kernel/console/textgrid.h"
+#include "lib/kstring.h"
 
 static volatile uint16_t *const buffer = (volatile uint16_t *)(PHYS_OFFSET + VGA_TEXT_PHYS);
-static int row, column;
-static uint8_t attribute = COLOR_LIGHT_GREY | COLOR_BLACK << 4;
+static struct textgrid grid;
 
-static uint16_t cell(char c)
+static void vga_draw(void *ctx, int row, int col, char c, uint8_t attr)
 {
-    return (uint16_t)((uint8_t)c | attribute << 8);
+    (void)ctx;
+    /* Code page 437 has no UTF-8: other bytes show as a block. */
+    uint8_t glyph = (unsigned char)c < 0x7f ? (uint8_t)c : 0xfe;
+    buffer[row * VGA_COLUMNS + col] = (uint16_t)(glyph | attr << 8);
 }
 
-static void update_cursor(void)
+static void vga_scroll(void *ctx, uint8_t attr)
 {
-    uint16_t pos = (uint16_t)(row * VGA_COLUMNS + column);
+    (void)ctx;
+    memmove((void *)buffer, (const void *)(buffer + VGA_COLUMNS),
+            (VGA_ROWS - 1) * VGA_COLUMNS * sizeof *buffer);
+    for (int col = 0; col < VGA_COLUMNS; col++)
+        vga_draw(NULL, VGA_ROWS - 1, col, ' ', attr);
+}
+
+static void vga_cursor(void *ctx, int row, int col)
+{
+    (void)ctx;
+    uint16_t pos = (uint16_t)(row * VGA_COLUMNS + col);
     outb(0x3d4, 0x0f);
     outb(0x3d5, pos & 0xff);
     outb(0x3d4, 0x0e);
     outb(0x3d5, pos >> 8);
 }
 
-static void clear_row(int r)
-{
-    for (int c = 0; c < VGA_COLUMNS; c++)
-        buffer[r * VGA_COLUMNS + c] = cell(' ');
-}
-
-static void new_line(void)
-{
-    column = 0;
-    if (row < VGA_ROWS - 1) {
-        row++;
-        return;
-    }
-    for (int i = 0; i < (VGA_ROWS - 1) * VGA_COLUMNS; i++)
-        buffer[i] = buffer[i + VGA_COLUMNS];
-    clear_row(VGA_ROWS - 1);
-}
-
-static void put_char(char c)
-{
-    switch (c) {
-    case '\n':
-        new_line();
-        return;
-    case '\r':
-        column = 0;
-        return;
-    case '\b':
-        if (column > 0)
-            buffer[row * VGA_COLUMNS + --column] = cell(' ');
-        return;
-    case '\t':
-        do
-            put_char(' ');
-        while (column % 8 != 0);
-        return;
-    default:
-        break;
-    }
-    if (column == VGA_COLUMNS)
-        new_line();
-    /* Non-ASCII bytes show as a block, as code page 437 has no UTF-8. */
-    buffer[row * VGA_COLUMNS + column++] = cell((unsigned char)c < 0x7f ? c : (char)0xfe);
-}
+static const struct textgrid_ops vga_ops = {
+    .draw = vga_draw,
+    .scroll = vga_scroll,
+    .cursor = vga_cursor,
+};
 
 static void vga_write(const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        put_char(s[i]);
-    update_cursor();
+    textgrid_write(&grid, s, n);
 }
 
 static void vga_set_color(enum console_color fg, enum console_color bg)
 {
-    attribute = (uint8_t)(fg | bg << 4);
+    textgrid_set_color(&grid, fg, bg);
 }
 
 const struct console_driver vga_console = {
@@ -86,18 +59,15 @@ const struct console_driver vga_console = {
 
 void vga_init(void)
 {
-    for (int r = 0; r < VGA_ROWS; r++)
-        clear_row(r);
-    row = column = 0;
-    update_cursor();
+    textgrid_init(&grid, VGA_ROWS, VGA_COLUMNS, &vga_ops, NULL);
 }
 
-char vga_char_at(int r, int c)
+char vga_char_at(int row, int col)
 {
-    return (char)(buffer[r * VGA_COLUMNS + c] & 0xff);
+    return (char)(buffer[row * VGA_COLUMNS + col] & 0xff);
 }
 
 int vga_cursor_row(void)
 {
-    return row;
+    return grid.row;
 }

@@ -1,0 +1,40 @@
+# The boot matrix: the real keel.iso (not a test image), booted the ways a
+# user boots it — {BIOS, UEFI} x {CD, USB stick} x memory sizes — must reach
+# "It did not crash!" on serial AND on the screen (VGA text read from
+# 0xb8000 under BIOS; under UEFI a screendump compared pixel for pixel with
+# the text rendered on the host by the kernel's own font and drawing code).
+# OVMF itself needs about 64 MiB, so UEFI boots start there.
+#
+# keel_boot_test(<name> <args...>) boots keel.iso in qemu_run.py's boot mode.
+function(keel_boot_test name)
+    add_test(NAME boot.${name}
+        COMMAND ${KEEL_QEMU_RUN} --mode boot --timeout 120 --iso ${CMAKE_BINARY_DIR}/keel.iso
+                ${ARGN})
+    set_tests_properties(boot.${name} PROPERTIES TIMEOUT 300 LABELS "boot;qemu")
+endfunction()
+
+set(keel_demo_done --expect-serial "It did not crash!" --expect-screen "It did not crash!"
+                   --reject-serial "panicked at")
+set(keel_fb_screen --screen framebuffer --screen-check-tool $<TARGET_FILE:screen_check>)
+
+foreach(media cd usb)
+    foreach(memory 32M 8G)
+        keel_boot_test(bios_${media}_${memory} --firmware bios --media ${media} --memory ${memory}
+                       ${keel_demo_done})
+    endforeach()
+    foreach(memory 64M 8G)
+        keel_boot_test(uefi_${media}_${memory} --firmware uefi --media ${media} --memory ${memory}
+                       ${keel_demo_done} ${keel_fb_screen})
+    endforeach()
+endforeach()
+keel_boot_test(bios_cd_4G --memory 4G ${keel_demo_done})
+
+# CPUs keel must refuse, or must boot without optional features.
+keel_boot_test(cpu_without_long_mode_gets_a_message --cpu qemu64,-lm
+    --expect-serial "keel: boot failed: this CPU does not support long mode \\(x86_64\\)\\x3b keel needs a 64-bit CPU\\."
+    --expect-screen "keel: boot failed: this CPU does not support long mode")
+keel_boot_test(cpu_without_nx_boots --cpu qemu64,-nx ${keel_demo_done})
+
+# Less memory than keel needs: a clear message, not a fault.
+keel_boot_test(too_little_memory_gets_a_message --memory 12M
+    --expect-serial "keel needs at least 16 MiB of free memory\\x3b this machine has [0-9]+ KiB usable")
