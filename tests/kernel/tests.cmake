@@ -16,6 +16,7 @@ set(KEEL_KERNEL_TESTS
     page_fault_report
     keyboard_input
     mm_paging
+    collections
     heap_allocation
     heap_allocation_linked_list
     heap_allocation_fixed_block
