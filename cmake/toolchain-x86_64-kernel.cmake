@@ -14,12 +14,12 @@ if(KEEL_KERNEL_CC STREQUAL "clang")
     set(CMAKE_ASM_COMPILER_TARGET x86_64-unknown-none-elf)
     # clang 14 has no -mgeneral-regs-only on x86: turn off each FP/SIMD unit.
     set(keel_no_fpu "-mno-mmx -mno-sse -mno-sse2 -mno-80387 -msoft-float")
-    set(keel_linker "-fuse-ld=lld")
+    set(keel_linker "-fuse-ld=lld") # the bare-metal target links static, non-PIE by itself
 else()
     set(CMAKE_C_COMPILER gcc)
     set(CMAKE_ASM_COMPILER gcc)
     set(keel_no_fpu "-mgeneral-regs-only")
-    set(keel_linker "")
+    set(keel_linker "-no-pie")
 endif()
 
 # -mcmodel=kernel: the kernel is linked in the top 2 GiB (0xffffffff80000000).
@@ -30,7 +30,7 @@ set(CMAKE_C_FLAGS_INIT
 ${keel_no_fpu} -mcmodel=kernel -fno-asynchronous-unwind-tables -fno-omit-frame-pointer -g")
 set(CMAKE_ASM_FLAGS_INIT "-fno-pic -fno-pie -g")
 set(CMAKE_EXE_LINKER_FLAGS_INIT
-    "-nostdlib -static -no-pie ${keel_linker} -Wl,-z,max-page-size=0x1000 -Wl,--build-id=none")
+    "-nostdlib -static ${keel_linker} -Wl,-z,max-page-size=0x1000 -Wl,--build-id=none")
 
 # Freestanding: the compiler cannot link a test executable without a libc.
 set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)

@@ -152,8 +152,8 @@ def check_screen(args, monitor, workdir):
             print(f"qemu_run: {args.expect_screen!r} is on the VGA text screen")
             return None
         return f"{args.expect_screen!r} is not on the VGA text screen:\n{screen}"
-    if not args.screen_check_tool:
-        return "--screen framebuffer needs --screen-check-tool"
+    if not args.screen_check_tool or not os.path.exists(args.screen_check_tool):
+        return f"screen check tool {args.screen_check_tool!r} missing (build the screen_check target)"
     check = subprocess.run([args.screen_check_tool, dump, args.expect_screen])
     return None if check.returncode == 0 else f"{args.expect_screen!r} is not on the framebuffer"
 

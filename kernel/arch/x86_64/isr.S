@@ -21,14 +21,10 @@ isr_stub_\vector:
     jmp isr_common
 .endm
 
-.altmacro
-.macro stubs from, to
-    isr_stub \from
-    .if \to-\from
-    stubs %(\from+1), \to
-    .endif
-.endm
-    stubs 0, 47
+#define ALL_VECTORS 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
+    .irp vector, ALL_VECTORS
+    isr_stub \vector
+    .endr
 
 isr_common:
     cld
@@ -71,15 +67,8 @@ isr_common:
     .balign 8
     .global isr_stub_table
 isr_stub_table:
-.macro stub_address vector
+    .irp vector, ALL_VECTORS
     .quad isr_stub_\vector
-.endm
-.macro addresses from, to
-    stub_address \from
-    .if \to-\from
-    addresses %(\from+1), \to
-    .endif
-.endm
-    addresses 0, 47
+    .endr
 
     .section .note.GNU-stack, "", @progbits
