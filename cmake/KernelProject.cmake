@@ -71,3 +71,12 @@ add_test(NAME kernel.keel_iso_prints_the_seed_demo
 set_tests_properties(kernel.keel_iso_prints_the_seed_demo PROPERTIES TIMEOUT 300 LABELS "kernel;qemu")
 
 include(${PROJECT_SOURCE_DIR}/tests/kernel/boot_matrix.cmake)
+
+# The debug workflow: gdb attaches, loads symbols, stops in kernel_main.
+find_program(GDB gdb)
+if(GDB)
+    add_test(NAME kernel.gdb_stops_in_kernel_main
+        COMMAND sh ${PROJECT_SOURCE_DIR}/cmake/scripts/gdb_check.sh ${CMAKE_BINARY_DIR}/keel.iso
+                ${KEEL_KERNEL_BINARY_DIR}/keel.elf)
+    set_tests_properties(kernel.gdb_stops_in_kernel_main PROPERTIES TIMEOUT 120 LABELS "kernel;qemu")
+endif()

@@ -16,7 +16,7 @@ preset=${KEEL_PRESET:-default}
 packages="gcc make cmake ninja-build python3 \
 grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools \
 qemu-system-x86 ovmf libcmocka-dev clang-format \
-clang lld libclang-rt-14-dev valgrind gnuplot-nox"
+clang lld libclang-rt-14-dev valgrind gnuplot-nox gdb"
 
 missing_packages() {
     for p in $packages; do
