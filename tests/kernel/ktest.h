@@ -8,7 +8,8 @@
  * Tests are registered at link time in the .ktests section (collected by
  * boot/linker.ld) and run in link order by tests/kernel/runner.c, which
  * prints "<suite>::<name>... [ok]" or "[failed]" on every console and exits
- * QEMU through isa-debug-exit: 33 when all passed, 35 otherwise. A panic in a
+ * QEMU through isa-debug-exit: 33 when all passed, 35 otherwise. Tests run
+ * in source order (the build keeps the compiler from reordering them). A panic in a
  * test fails it with the panic's message. A should-panic test passes when it
  * panics with a message containing the expected text; since nothing can run
  * after a panic, such a test must be the only test of its kernel.
