@@ -173,6 +173,17 @@ def run_test(args):
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
+    try:
+        return watch(args, proc, expect, reject, keys_after, monitor_path, workdir, start)
+    finally:
+        if proc.poll() is None:  # never leave a QEMU behind, whatever went wrong
+            proc.kill()
+            proc.wait()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def watch(args, proc, expect, reject, keys_after, monitor_path, workdir, start):
+    """Reads serial output until a verdict; returns the exit status."""
     lines = queue.Queue()
 
     def reader():
