@@ -9,7 +9,9 @@ set(KEEL_WARNINGS -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-p
 add_library(keel_portable STATIC ${KEEL_PORTABLE_SOURCES})
 target_include_directories(keel_portable PUBLIC ${PROJECT_SOURCE_DIR})
 target_compile_options(keel_portable PRIVATE ${KEEL_WARNINGS})
-target_compile_definitions(keel_portable PUBLIC KEEL_HOST=1)
+# The host build always has the hardened heap's code (mm/heap/sources.cmake):
+# its tests run whatever KEEL_HARDENED says for the kernel.
+target_compile_definitions(keel_portable PUBLIC KEEL_HOST=1 KEEL_HARDENED=1)
 if(KEEL_SANITIZE)
     set(KEEL_SANITIZER_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=all
                              -fno-omit-frame-pointer)
@@ -19,9 +21,11 @@ endif()
 
 add_subdirectory(tests/host)
 include(cmake/KernelProject.cmake)
+include(cmake/FuzzProject.cmake)
 
 # Every C file formatted as .clang-format says.
 find_program(CLANG_FORMAT clang-format REQUIRED)
 add_test(NAME format COMMAND sh ${PROJECT_SOURCE_DIR}/cmake/scripts/check_format.sh
                              ${PROJECT_SOURCE_DIR})
 set_tests_properties(format PROPERTIES LABELS host)
+add_subdirectory(tests/bench)

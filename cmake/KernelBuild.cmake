@@ -34,6 +34,11 @@ target_compile_definitions(keel_core PUBLIC
     KEEL_HEAP_START=${KEEL_HEAP_START}ull
     KEEL_HEAP_SIZE=${KEEL_HEAP_SIZE}ull
     KEEL_HEAP_MAX_SIZE=${KEEL_HEAP_MAX_SIZE}ull)
+# The hardened heap: heap_setup() wraps the allocator, kalloc records
+# callers, test kernels print the leak report. Off: none of it is compiled.
+if(KEEL_HARDENED)
+    target_compile_definitions(keel_core PUBLIC KEEL_HARDENED=1)
+endif()
 
 # keel_kernel(<name> SOURCES <files...> [ALLOCATOR <name>] [OUTPUT_DIR <dir>])
 # Links a kernel ELF from keel_core and <files> (which provide kernel_main),

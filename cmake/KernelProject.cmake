@@ -80,3 +80,10 @@ if(GDB)
                 ${KEEL_KERNEL_BINARY_DIR}/keel.elf)
     set_tests_properties(kernel.gdb_stops_in_kernel_main PROPERTIES TIMEOUT 120 LABELS "kernel;qemu")
 endif()
+
+# The hardened heap is in keel.elf exactly when KEEL_HARDENED is on: a
+# Release kernel carries none of it (docs/hardening.md).
+add_test(NAME kernel.hardened_symbols_follow_the_option
+    COMMAND sh ${PROJECT_SOURCE_DIR}/cmake/scripts/check_hardened_symbols.sh
+            ${KEEL_KERNEL_BINARY_DIR}/keel.elf ${KEEL_HARDENED})
+set_tests_properties(kernel.hardened_symbols_follow_the_option PROPERTIES LABELS kernel)

@@ -10,19 +10,40 @@
 #include "lib/panic.h"
 #include "mm/heap/heap.h"
 #include "mm/heap/selected.h"
+#if KEEL_HARDENED
+#include "mm/heap/hardened.h"
+#include "mm/heap/kalloc.h"
+
+static struct hardened_heap hardened;
+#define HARDENED_NOTE ", hardened"
+#else
+#define HARDENED_NOTE ""
+#endif
+
+/* The build's allocator; in hardened builds (KEEL_HARDENED) wrapped in the
+ * checker, which learns every block's owner from kalloc. */
+static struct allocator heap_allocator(void)
+{
+    struct allocator a = heap_selected_allocator();
+#if KEEL_HARDENED
+    a = hardened_wrap(&hardened, a);
+    hardened_set_caller(&hardened, kalloc_caller);
+#endif
+    return a;
+}
 
 /* Maps the heap region and installs the build's allocator over it: from
  * here on kmalloc and the lib/ collections work. */
 static void heap_setup(void)
 {
     struct heap_config config = HEAP_CONFIG_DEFAULT;
-    enum heap_error err =
-        heap_init(&config, kernel_mapper(), kernel_frames(), heap_selected_allocator());
+    enum heap_error err = heap_init(&config, kernel_mapper(), kernel_frames(), heap_allocator());
     if (err != HEAP_OK)
         panic("heap initialization failed: %s", heap_strerror(err));
     fault_add_address_describer(heap_describe_address);
-    kprintf("heap: %zu KiB at %p (%s allocator, grows to %zu KiB)\n", heap_size() / 1024,
-            (void *)config.start, heap_selected_allocator_name(), config.max_size / 1024);
+    kprintf("heap: %zu KiB at %p (%s allocator%s, grows to %zu KiB)\n", heap_size() / 1024,
+            (void *)config.start, heap_selected_allocator_name(), HARDENED_NOTE,
+            config.max_size / 1024);
 }
 
 void kernel_init(const struct boot_handoff *boot)

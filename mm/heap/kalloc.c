@@ -27,6 +27,32 @@ static kalloc_grow_fn heap_grow;
 
 enum alloc_kind { KIND_ALLOC, KIND_ZEROED };
 
+/* Who called: every public function passes its return address down to the
+ * locked section, which publishes it for the allocator while it runs
+ * (kalloc_caller()). Public functions never call each other, so the address
+ * is always the kalloc user's. Without KEEL_HARDENED nothing reads it and
+ * the compiler drops it. */
+#define CALLER __builtin_return_address(0)
+
+#if KEEL_HARDENED
+static const void *current_caller;
+
+const void *kalloc_caller(void)
+{
+    return current_caller;
+}
+
+static void note_caller(const void *caller)
+{
+    current_caller = caller;
+}
+#else
+static void note_caller(const void *caller)
+{
+    (void)caller;
+}
+#endif
+
 struct allocator kalloc_set_allocator(struct allocator a)
 {
     irq_flags_t flags = spin_lock_irqsave(&heap_lock);
@@ -67,57 +93,66 @@ static irq_flags_t lock_heap(void)
 
 /* Allocates `layout` (size > 0) from the installed allocator; on failure asks
  * the grow hook for more memory and retries once. NULL if both fail. */
-static void *alloc_grow(struct layout layout, enum alloc_kind kind)
+static void *alloc_grow(struct layout layout, enum alloc_kind kind, const void *caller)
 {
     irq_flags_t flags = lock_heap();
+    note_caller(caller);
     void *p = kind == KIND_ZEROED ? allocator_alloc_zeroed(&heap, layout)
                                   : allocator_alloc(&heap, layout);
     if (p == NULL && heap_grow != NULL && heap_grow(layout))
         p = kind == KIND_ZEROED ? allocator_alloc_zeroed(&heap, layout)
                                 : allocator_alloc(&heap, layout);
+    note_caller(NULL);
     spin_unlock_irqrestore(&heap_lock, flags);
     return p;
 }
 
 /* Reallocates a live block (both sizes > 0), growing the heap once on
  * failure. NULL leaves the old block live. */
-static void *realloc_grow(void *ptr, struct layout layout, size_t new_size)
+static void *realloc_grow(void *ptr, struct layout layout, size_t new_size, const void *caller)
 {
     irq_flags_t flags = lock_heap();
+    note_caller(caller);
     void *p = allocator_realloc(&heap, ptr, layout, new_size);
     if (p == NULL && heap_grow != NULL &&
         heap_grow((struct layout){.size = new_size, .align = layout.align}))
         p = allocator_realloc(&heap, ptr, layout, new_size);
+    note_caller(NULL);
     spin_unlock_irqrestore(&heap_lock, flags);
     return p;
 }
 
-static void dealloc_locked(void *ptr, struct layout layout)
+static void dealloc_locked(void *ptr, struct layout layout, const void *caller)
 {
     irq_flags_t flags = lock_heap();
+    note_caller(caller);
     allocator_dealloc(&heap, ptr, layout);
+    note_caller(NULL);
     spin_unlock_irqrestore(&heap_lock, flags);
 }
 
 /* ---- Layout forms ------------------------------------------------------ */
 
-void *try_kalloc(struct layout layout)
+static void *alloc_layout(struct layout layout, enum alloc_kind kind, const void *caller)
 {
     if (layout.size == 0)
         return KALLOC_ZERO_SIZE_PTR;
-    return alloc_grow(layout, KIND_ALLOC);
+    return alloc_grow(layout, kind, caller);
+}
+
+void *try_kalloc(struct layout layout)
+{
+    return alloc_layout(layout, KIND_ALLOC, CALLER);
 }
 
 void *try_kalloc_zeroed(struct layout layout)
 {
-    if (layout.size == 0)
-        return KALLOC_ZERO_SIZE_PTR;
-    return alloc_grow(layout, KIND_ZEROED);
+    return alloc_layout(layout, KIND_ZEROED, CALLER);
 }
 
 void *kalloc(struct layout layout)
 {
-    void *p = try_kalloc(layout);
+    void *p = alloc_layout(layout, KIND_ALLOC, CALLER);
     if (p == NULL)
         alloc_error_handler(layout);
     return p;
@@ -125,7 +160,7 @@ void *kalloc(struct layout layout)
 
 void *kalloc_zeroed(struct layout layout)
 {
-    void *p = try_kalloc_zeroed(layout);
+    void *p = alloc_layout(layout, KIND_ZEROED, CALLER);
     if (p == NULL)
         alloc_error_handler(layout);
     return p;
@@ -133,35 +168,45 @@ void *kalloc_zeroed(struct layout layout)
 
 /* Frees a block from kalloc*. A size-0 layout can only come with
  * KALLOC_ZERO_SIZE_PTR; anything else is a caller bug worth a panic. */
-void kdealloc(void *ptr, struct layout layout)
+static void dealloc_layout(void *ptr, struct layout layout, const void *caller)
 {
     if (ptr == NULL || ptr == KALLOC_ZERO_SIZE_PTR)
         return;
     if (layout.size == 0)
         panic("kdealloc: size-0 layout for %p, which kalloc never returned", ptr);
-    dealloc_locked(ptr, layout);
+    dealloc_locked(ptr, layout, caller);
+}
+
+void kdealloc(void *ptr, struct layout layout)
+{
+    dealloc_layout(ptr, layout, CALLER);
 }
 
 /* Zero sizes on either side are handled here so that allocators only ever
  * see real blocks: from the zero-size pointer it is an allocation, to size 0
  * it is a free. An invalid (new_size, align) fails like an exhausted heap. */
-void *try_krealloc_layout(void *ptr, struct layout layout, size_t new_size)
+static void *realloc_layout(void *ptr, struct layout layout, size_t new_size, const void *caller)
 {
     struct layout new_layout;
     if (layout_new(new_size, layout.align, &new_layout) != LAYOUT_OK)
         return NULL;
     if (ptr == NULL || ptr == KALLOC_ZERO_SIZE_PTR || layout.size == 0)
-        return try_kalloc(new_layout);
+        return alloc_layout(new_layout, KIND_ALLOC, caller);
     if (new_size == 0) {
-        kdealloc(ptr, layout);
+        dealloc_layout(ptr, layout, caller);
         return KALLOC_ZERO_SIZE_PTR;
     }
-    return realloc_grow(ptr, layout, new_size);
+    return realloc_grow(ptr, layout, new_size, caller);
+}
+
+void *try_krealloc_layout(void *ptr, struct layout layout, size_t new_size)
+{
+    return realloc_layout(ptr, layout, new_size, CALLER);
 }
 
 void *krealloc_layout(void *ptr, struct layout layout, size_t new_size)
 {
-    void *p = try_krealloc_layout(ptr, layout, new_size);
+    void *p = realloc_layout(ptr, layout, new_size, CALLER);
     if (p == NULL)
         alloc_error_handler((struct layout){.size = new_size, .align = layout.align});
     return p;
@@ -199,30 +244,30 @@ static void *kmalloc_finish(void *block, size_t size)
     return (unsigned char *)block + KMALLOC_HEADER;
 }
 
-static void *kmalloc_common(size_t size, enum alloc_kind kind)
+static void *kmalloc_common(size_t size, enum alloc_kind kind, const void *caller)
 {
     struct layout layout;
     if (size == 0)
         return KALLOC_ZERO_SIZE_PTR;
     if (!kmalloc_layout(size, &layout))
         return NULL;
-    return kmalloc_finish(alloc_grow(layout, kind), size);
+    return kmalloc_finish(alloc_grow(layout, kind, caller), size);
 }
 
 void *try_kmalloc(size_t size)
 {
-    return kmalloc_common(size, KIND_ALLOC);
+    return kmalloc_common(size, KIND_ALLOC, CALLER);
 }
 
 void *try_kzalloc(size_t size)
 {
-    return kmalloc_common(size, KIND_ZEROED);
+    return kmalloc_common(size, KIND_ZEROED, CALLER);
 }
 
 /* The handler reports the user's request, not the header-padded layout. */
 void *kmalloc(size_t size)
 {
-    void *p = try_kmalloc(size);
+    void *p = kmalloc_common(size, KIND_ALLOC, CALLER);
     if (p == NULL)
         alloc_error_handler((struct layout){.size = size, .align = KMALLOC_ALIGN});
     return p;
@@ -230,43 +275,54 @@ void *kmalloc(size_t size)
 
 void *kzalloc(size_t size)
 {
-    void *p = try_kzalloc(size);
+    void *p = kmalloc_common(size, KIND_ZEROED, CALLER);
     if (p == NULL)
         alloc_error_handler((struct layout){.size = size, .align = KMALLOC_ALIGN});
     return p;
 }
 
-void kfree(void *ptr)
+static void free_sized(void *ptr, const void *caller)
 {
     struct layout layout;
     if (ptr == NULL || ptr == KALLOC_ZERO_SIZE_PTR)
         return;
     if (!kmalloc_layout(kmalloc_size(ptr), &layout))
         panic("kfree: corrupted kmalloc header at %p", ptr);
-    dealloc_locked(kmalloc_header(ptr), layout);
+    dealloc_locked(kmalloc_header(ptr), layout, caller);
+}
+
+void kfree(void *ptr)
+{
+    free_sized(ptr, CALLER);
 }
 
 /* krealloc(NULL or zero-size pointer, n) allocates; krealloc(p, 0) frees and
  * returns the zero-size pointer; NULL on failure leaves p live. */
-void *try_krealloc(void *ptr, size_t new_size)
+static void *realloc_sized(void *ptr, size_t new_size, const void *caller)
 {
     struct layout old_layout, new_layout;
     if (ptr == NULL || ptr == KALLOC_ZERO_SIZE_PTR)
-        return try_kmalloc(new_size);
+        return kmalloc_common(new_size, KIND_ALLOC, caller);
     if (new_size == 0) {
-        kfree(ptr);
+        free_sized(ptr, caller);
         return KALLOC_ZERO_SIZE_PTR;
     }
     if (!kmalloc_layout(new_size, &new_layout))
         return NULL;
     if (!kmalloc_layout(kmalloc_size(ptr), &old_layout))
         panic("krealloc: corrupted kmalloc header at %p", ptr);
-    return kmalloc_finish(realloc_grow(kmalloc_header(ptr), old_layout, new_layout.size), new_size);
+    return kmalloc_finish(realloc_grow(kmalloc_header(ptr), old_layout, new_layout.size, caller),
+                          new_size);
+}
+
+void *try_krealloc(void *ptr, size_t new_size)
+{
+    return realloc_sized(ptr, new_size, CALLER);
 }
 
 void *krealloc(void *ptr, size_t new_size)
 {
-    void *p = try_krealloc(ptr, new_size);
+    void *p = realloc_sized(ptr, new_size, CALLER);
     if (p == NULL)
         alloc_error_handler((struct layout){.size = new_size, .align = KMALLOC_ALIGN});
     return p;

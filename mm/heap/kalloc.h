@@ -80,6 +80,13 @@ void *try_krealloc(void *ptr, size_t new_size);
  * "allocation error: Layout { size: N, align: M }". */
 _Noreturn void alloc_error_handler(struct layout layout);
 
+#if KEEL_HARDENED
+/* The return address of the kalloc call being served, for the allocator it
+ * calls (the hardened heap records it as a block's owner or freer); NULL
+ * outside such a call. Hardened builds only. */
+const void *kalloc_caller(void);
+#endif
+
 /* Statistics of the global allocator, and its consistency walk (panics on
  * any inconsistency). Both take the heap lock. */
 void kalloc_stats(struct heap_stats *out);

@@ -1,7 +1,7 @@
 /*
  * The allocator chosen at build time (CMake option KEEL_ALLOCATOR, passed to
- * selected.c as exactly one KEEL_ALLOCATOR_<NAME> definition; TLSF when none
- * is given), over a static state object. heap_init() initialises it over
+ * selected.c as exactly one KEEL_ALLOCATOR_<NAME> definition; segfit when
+ * none is given), over a static state object. heap_init() initialises it over
  * the heap region and installs it with kalloc_set_allocator().
  */
 #ifndef KEEL_MM_HEAP_SELECTED_H
@@ -11,7 +11,7 @@
 
 /* The chosen allocator; every call returns the same state pointer. */
 struct allocator heap_selected_allocator(void);
-/* Its name: "tlsf", "linked_list", "fixed_block", "bump" or "dummy". */
+/* Its name: "segfit", "tlsf", "linked_list", "fixed_block", "bump" or "dummy". */
 const char *heap_selected_allocator_name(void);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * tlsf: Two-Level Segregated Fit (Masmano et al., 2004), keel's default heap.
+ * tlsf: Two-Level Segregated Fit (Masmano et al., 2004); segfit.h builds on it.
  *
  * Free blocks are kept in FL x SL segregated lists:
  *   first level  fl = floor(log2(size))       (sizes below 256 share fl 0)

@@ -8,6 +8,10 @@
 #include "kernel/print.h"
 #include "lib/kstring.h"
 #include "tests/kernel/ktest.h"
+#if KEEL_HARDENED
+#include "mm/heap/hardened.h"
+#include "mm/heap/kalloc.h"
+#endif
 
 #ifndef KTEST_SUITE
 #error "KTEST_SUITE (the test kernel's name) must be defined by the build"
@@ -20,6 +24,25 @@ static const struct ktest *current;
 __attribute__((weak)) void ktest_setup(void) {}
 
 __attribute__((weak)) void ktest_teardown(void) {}
+
+#if KEEL_HARDENED
+static void print_sink(void *ctx, const char *s, size_t n)
+{
+    (void)ctx;
+    kprintf("%.*s", (int)n, s);
+}
+#endif
+
+/* Hardened builds: the blocks still live after the last test, with their
+ * owners (mm/heap/hardened.h). Nothing else allocates by then. */
+static void report_leaks(void)
+{
+#if KEEL_HARDENED
+    struct hardened_heap *h = hardened_from(kalloc_allocator());
+    if (h != NULL)
+        hardened_report_leaks(h, 16, print_sink, NULL);
+#endif
+}
 
 static _Noreturn void fail(void)
 {
@@ -72,6 +95,7 @@ void kernel_main(const struct boot_handoff *boot)
     }
     current = NULL;
     ktest_teardown();
+    report_leaks();
     kprintf("test result: ok. %zu passed; 0 failed\n", count);
     qemu_exit(QEMU_EXIT_SUCCESS);
 }

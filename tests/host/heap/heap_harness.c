@@ -11,7 +11,9 @@
 #include "mm/heap/bump.h"
 #include "mm/heap/dummy.h"
 #include "mm/heap/fixed_block.h"
+#include "mm/heap/hardened.h"
 #include "mm/heap/linked_list.h"
+#include "mm/heap/segfit.h"
 #include "mm/heap/tlsf.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -33,17 +35,68 @@ WRAP(bump, struct bump_heap)
 WRAP(linked_list, struct linked_list_heap)
 WRAP(fixed_block, struct fixed_block_heap)
 WRAP(tlsf, struct tlsf_heap)
+WRAP(segfit, struct segfit_heap)
 
 const struct heap_kind heap_kind_dummy = {
-    "dummy", sizeof(struct dummy_heap), wrap_dummy, false, true, 0, 0};
+    "dummy", sizeof(struct dummy_heap), wrap_dummy, false, true, 0, 0, 0, NULL};
 const struct heap_kind heap_kind_bump = {
-    "bump", sizeof(struct bump_heap), wrap_bump, true, false, 1, 0};
+    "bump", sizeof(struct bump_heap), wrap_bump, true, false, 1, 0, 0, NULL};
 const struct heap_kind heap_kind_linked_list = {
-    "linked_list", sizeof(struct linked_list_heap), wrap_linked_list, true, true, 16, 0};
+    "linked_list", sizeof(struct linked_list_heap), wrap_linked_list, true, true, 16, 0, 0, NULL};
 const struct heap_kind heap_kind_fixed_block = {
-    "fixed_block", sizeof(struct fixed_block_heap), wrap_fixed_block, true, true, 16, 0};
+    "fixed_block", sizeof(struct fixed_block_heap), wrap_fixed_block, true, true, 16, 0, 0, NULL};
 const struct heap_kind heap_kind_tlsf = {
-    "tlsf", sizeof(struct tlsf_heap), wrap_tlsf, true, true, 48, 32};
+    "tlsf", sizeof(struct tlsf_heap), wrap_tlsf, true, true, 48, 32, 0, NULL};
+const struct heap_kind heap_kind_segfit = {.name = "segfit",
+                                           .state_size = sizeof(struct segfit_heap),
+                                           .wrap = wrap_segfit,
+                                           .allocates = true,
+                                           .reuses_memory = true,
+                                           .min_region = 48,
+                                           .overhead = 32};
+
+/* A hardened kind's state: the wrapper and the inner design's state. */
+#define HARDENED_KIND(name, type, reuses, min_region, overhead, block_overhead)                    \
+    struct hardened_##name {                                                                       \
+        struct hardened_heap hardened;                                                             \
+        type inner;                                                                                \
+    };                                                                                             \
+    static struct allocator wrap_hardened_##name(void *state)                                      \
+    {                                                                                              \
+        struct hardened_##name *s = state;                                                         \
+        return hardened_wrap(&s->hardened, name##_allocator(&s->inner));                           \
+    }                                                                                              \
+    const struct heap_kind heap_kind_hardened_##name = {"hardened_" #name,                         \
+                                                        sizeof(struct hardened_##name),            \
+                                                        wrap_hardened_##name,                      \
+                                                        true,                                      \
+                                                        reuses,                                    \
+                                                        min_region,                                \
+                                                        overhead,                                  \
+                                                        block_overhead,                            \
+                                                        settle_hardened};
+
+/* The state starts with the wrapper's. */
+static void settle_hardened(void *state)
+{
+    hardened_drain_quarantine(state);
+}
+
+/* The smallest region each accepts holds one 1-byte block: 112 bytes (80
+ * of header and front red zone, 1 byte, 31 of back red zone), and what the
+ * design adds (fixed_block: a 128-byte class block; tlsf, segfit: block
+ * headers and the end sentinel). */
+HARDENED_KIND(bump, struct bump_heap, false, 112, 0, 96)
+HARDENED_KIND(linked_list, struct linked_list_heap, true, 112, 0, 96)
+HARDENED_KIND(fixed_block, struct fixed_block_heap, true, 128, 0, 128)
+HARDENED_KIND(tlsf, struct tlsf_heap, true, 144, 32, 96)
+HARDENED_KIND(segfit, struct segfit_heap, true, 160, 32, 96)
+
+void th_settle(struct test_heap *h)
+{
+    if (h->kind->settle != NULL)
+        h->kind->settle(h->state);
+}
 
 static unsigned char *guarded_buffer(size_t capacity)
 {

@@ -21,10 +21,19 @@ struct heap_kind {
     bool reuses_memory; /* false for bump: freed memory only returns when all is freed */
     size_t min_region;  /* smallest 16-aligned region init accepts */
     size_t overhead;    /* region bytes a fresh heap cannot hand out (upper bound) */
+    /* Extra region bytes a block costs beyond the design's own (hardened
+     * kinds: header and red zones), for the capacity checks. */
+    size_t block_overhead;
+    /* Returns delayed memory to the allocator (the hardened kinds drain
+     * their quarantine); NULL when there is none. */
+    void (*settle)(void *state);
 };
 
 extern const struct heap_kind heap_kind_dummy, heap_kind_bump, heap_kind_linked_list,
-    heap_kind_fixed_block, heap_kind_tlsf;
+    heap_kind_fixed_block, heap_kind_tlsf, heap_kind_segfit;
+/* The same designs behind the hardened wrapper (mm/heap/hardened.h). */
+extern const struct heap_kind heap_kind_hardened_bump, heap_kind_hardened_linked_list,
+    heap_kind_hardened_fixed_block, heap_kind_hardened_tlsf, heap_kind_hardened_segfit;
 
 /* A heap under test: an allocator over [lo, hi) inside a host buffer of
  * `capacity` bytes; the rest of the buffer is poisoned until extended into. */
@@ -51,6 +60,10 @@ enum allocator_init_error test_heap_try_init(const struct heap_kind *kind, size_
 void test_heap_close(struct test_heap *h);
 /* Unpoisons `more` bytes after the region and calls extend(). */
 bool test_heap_extend(struct test_heap *h, size_t more);
+
+/* Calls the kind's settle hook, if any: afterwards every freed block is
+ * back in the allocator under test. */
+void th_settle(struct test_heap *h);
 
 void *th_alloc(struct test_heap *h, size_t size, size_t align);
 void th_free(struct test_heap *h, void *p, size_t size, size_t align);

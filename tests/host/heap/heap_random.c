@@ -224,6 +224,7 @@ void heap_random_run(const struct heap_random_config *cfg, struct heap_random_re
     check_heap(&r);
     free_all(&r);
     clock_gettime(CLOCK_MONOTONIC, &t1);
+    th_settle(&r.h);
     check_heap(&r);
     struct heap_stats st = th_stats(&r.h);
     assert_int_equal(st.bytes_in_use, 0);

@@ -2,6 +2,7 @@
  * their throughput (operations per second, under ASan+UBSan) on stdout. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -40,6 +41,21 @@ static void tlsf_matches_the_model_under_random_operations(void **state)
     (void)state;
     run_seeds((struct heap_random_config){.kind = &heap_kind_tlsf,
                                           .ops = 400000,
+                                          .region = 1024 * KIB,
+                                          .extend_by = 512 * KIB,
+                                          .max_live = 400,
+                                          .max_size = 64 * KIB,
+                                          .check_every = 997},
+              seeds, NSEEDS);
+}
+
+/* Fewer operations: segfit's check() matches every cached small block
+ * against every run. */
+static void segfit_matches_the_model_under_random_operations(void **state)
+{
+    (void)state;
+    run_seeds((struct heap_random_config){.kind = &heap_kind_segfit,
+                                          .ops = 150000,
                                           .region = 1024 * KIB,
                                           .extend_by = 512 * KIB,
                                           .max_live = 400,
@@ -89,13 +105,64 @@ static void bump_matches_the_model_under_random_operations(void **state)
               seeds, NSEEDS);
 }
 
+/* The hardened wrapper over each design: the same model, fewer operations
+ * (every block is filled, checked and poisoned). */
+static void run_hardened(const struct heap_kind *kind, size_t ops)
+{
+    bool bump = kind == &heap_kind_hardened_bump;
+    run_seeds((struct heap_random_config){.kind = kind,
+                                          .ops = ops,
+                                          .region = (bump ? 256 : 1024) * KIB,
+                                          .extend_by = (bump ? 128 : 512) * KIB,
+                                          .max_live = bump ? 24 : 400,
+                                          .max_size = (bump ? 16 : 64) * KIB,
+                                          .check_every = bump ? 101 : 997},
+              seeds, NSEEDS);
+}
+
+static void hardened_tlsf_matches_the_model_under_random_operations(void **state)
+{
+    (void)state;
+    run_hardened(&heap_kind_hardened_tlsf, 100000);
+}
+
+static void hardened_linked_list_matches_the_model_under_random_operations(void **state)
+{
+    (void)state;
+    run_hardened(&heap_kind_hardened_linked_list, 60000);
+}
+
+static void hardened_fixed_block_matches_the_model_under_random_operations(void **state)
+{
+    (void)state;
+    run_hardened(&heap_kind_hardened_fixed_block, 100000);
+}
+
+static void hardened_segfit_matches_the_model_under_random_operations(void **state)
+{
+    (void)state;
+    run_hardened(&heap_kind_hardened_segfit, 40000);
+}
+
+static void hardened_bump_matches_the_model_under_random_operations(void **state)
+{
+    (void)state;
+    run_hardened(&heap_kind_hardened_bump, 50000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(tlsf_matches_the_model_under_random_operations),
+        cmocka_unit_test(segfit_matches_the_model_under_random_operations),
         cmocka_unit_test(linked_list_matches_the_model_under_random_operations),
         cmocka_unit_test(fixed_block_matches_the_model_under_random_operations),
         cmocka_unit_test(bump_matches_the_model_under_random_operations),
+        cmocka_unit_test(hardened_tlsf_matches_the_model_under_random_operations),
+        cmocka_unit_test(hardened_linked_list_matches_the_model_under_random_operations),
+        cmocka_unit_test(hardened_fixed_block_matches_the_model_under_random_operations),
+        cmocka_unit_test(hardened_bump_matches_the_model_under_random_operations),
+        cmocka_unit_test(hardened_segfit_matches_the_model_under_random_operations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

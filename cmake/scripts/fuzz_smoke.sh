@@ -1,0 +1,14 @@
+#!/bin/sh
+# fuzz_smoke.sh <fuzzer> <corpus> <workdir> <runs>: a bounded libFuzzer run
+# from the committed corpus (never written to: new inputs go to <workdir>,
+# emptied first, so every run starts from the same place), fixed seed.
+# Fails on any finding (crash, panic, model mismatch, leak).
+set -eu
+fuzzer=$1 corpus=$2 work=$3 runs=$4
+if [ ! -d "$corpus" ] || [ -z "$(ls -A "$corpus")" ]; then
+    echo "fuzz_smoke: no seed corpus in $corpus (tests/fuzz/make_corpus.py writes one)" >&2
+    exit 1
+fi
+rm -rf "$work"
+mkdir -p "$work"
+exec "$fuzzer" -runs="$runs" -max_len=256 -seed=1 -print_final_stats=1 "$work" "$corpus"

@@ -1,0 +1,137 @@
+/*
+ * segfit: keel's default heap. A headerless small-object front end over a
+ * coalescing two-level segregated fit (TLSF) back end.
+ *
+ *   request (size, align)
+ *     |
+ *     +-- size <= SEGFIT_SMALL_MAX and align <= SEGFIT_SMALL_ALIGN ---> front end
+ *     |     129 exact classes, 8 bytes apart (0, 8, 16, ... 1024 bytes):
+ *     |     one LIFO free list per class, no header, no size word:
+ *     |     dealloc computes the class from the layout it is given.
+ *     |     Empty list: carve from the current run with a bump pointer.
+ *     |
+ *     +-- anything else ------------------------------------------> back end
+ *           TLSF with boundary tags (16-byte header, 16-byte granule,
+ *           32 second-level lists): good fit in two bit scans, after a
+ *           best-of-8 look at the request's own list; immediate coalescing.
+ *
+ *   region:  [hdr|run: small blocks of every class ][hdr|large ][hdr|free ]...[sentinel]
+ *
+ * A run is an ordinary back-end block (flagged RUN) that the front end
+ * carves small blocks of any class from, in address order: up to
+ * SEGFIT_RUN bytes of the smallest free block of at least SEGFIT_RUN_MIN
+ * bytes (good fit, so small blocks fill the holes between large ones), or
+ * at the heap's end of any block that still fits. Every small block of a
+ * class lies at the natural alignment of its size (capped at
+ * SEGFIT_SMALL_ALIGN): an aligned request is a request for a class whose
+ * size is a multiple of the alignment, and any block of that list fits it.
+ * The padding that carving at that alignment leaves, and the tail of a run
+ * too short for the next block, go on the class lists, so no byte of a run
+ * is lost. Classes share runs: a half-used run serves every size, which is
+ * what keeps small heaps dense (no per-class slab waiting to fill).
+ *
+ * Freed small blocks stay on their class list (a cache of exact-size
+ * blocks, reused first) until a request would fail: then, before the
+ * allocator reports failure (and the kernel grows the heap), the cached
+ * blocks are given back. An empty heap is simply reset (O(1)), so it is
+ * exactly a fresh one (stats() does that too). Otherwise the reclaim pass
+ * gathers the cached blocks of every class, sorts them by address and
+ * walks them with the heap's blocks: touching blocks form free ranges; a
+ * range that holds a back-end block of SEGFIT_RECLAIM_MIN bytes (a whole
+ * run always) is cut out of its run (shrinking it, or splitting it in two
+ * runs) and released to the back end, where it coalesces and serves any
+ * size; shorter ranges go back on the class lists as the largest pieces
+ * that fit them (at most SEGFIT_SMALL_MAX bytes each). Then the
+ * request is tried once more. So memory freed in one class serves any
+ * class and large requests whenever it is needed, as in TLSF, except for
+ * shorter free ranges that live blocks fence in: those serve small
+ * requests only. The pass also catches a small double free (a block met
+ * twice, or overlapping another) and panics.
+ *
+ * Realloc: small blocks stay in place within their class, shrink in place
+ * (the tail goes on the lists) and grow in place at the top of the current
+ * run; large blocks shrink in place, grow into a free successor, slide
+ * down into a free predecessor (memmove), and only then move.
+ *
+ * Worst-case time (copying excluded):
+ *   small alloc/dealloc/realloc: O(1) on the fast path (a list pop or
+ *   push); the slow path (new run, or at the heap's end, splitting a block
+ *   of a larger class) is bounded by SEGFIT_CLASSES O(1) steps and three
+ *   back-end searches, independent of the number of blocks.
+ *   large alloc, dealloc, realloc in place, extend: O(1), as TLSF (at most
+ *   2 x 8 blocks looked at in one list, two merges, one split).
+ *   Only when a request would otherwise fail (the back end is exhausted
+ *   for it and the class lists cannot serve it), once per request: the
+ *   reclaim pass, O(n log n + b) for n cached small blocks and b back-end
+ *   blocks (an in-place merge sort of the cached blocks, one walk of the
+ *   heap), no memory; O(1) instead if nothing is live. A request that
+ *   fails pays it every time, even when nothing was freed since.
+ *   stats() walks the class lists, check() walks everything.
+ * Memory: small blocks cost their size rounded up to 8 bytes (at least 8),
+ * nothing else; large blocks cost a 16-byte header and 16-byte rounding; a
+ * run costs a 16-byte header (runs hold SEGFIT_RUN_MIN to SEGFIT_RUN
+ * bytes, less only at the heap's end or where a reclaim pass cut a run
+ * around a free range of SEGFIT_RECLAIM_MIN bytes or more); one 16-byte
+ * sentinel ends the region. The control structure (struct segfit_heap)
+ * lives outside the region. The region must hold at least 48 bytes after
+ * aligning it to 16.
+ */
+#ifndef KEEL_MM_HEAP_SEGFIT_H
+#define KEEL_MM_HEAP_SEGFIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mm/heap/allocator.h"
+
+#define SEGFIT_QUANTUM     8    /* small block sizes are multiples of this */
+#define SEGFIT_SMALL_MAX   1024 /* largest small block */
+#define SEGFIT_SMALL_ALIGN 64   /* largest alignment the front end serves */
+#define SEGFIT_CLASSES     (SEGFIT_SMALL_MAX / SEGFIT_QUANTUM + 1)
+#define SEGFIT_RUN         16384 /* bytes a run takes from the back end when it can */
+#define SEGFIT_RUN_MIN     4096  /* runs come from the smallest free block this long */
+#define SEGFIT_RECLAIM_MIN 1024  /* free ranges this long leave their run when reclaimed */
+
+/* The back end's lists: as tlsf.h. */
+#define SEGFIT_ALIGN_SHIFT  4
+#define SEGFIT_SL_SHIFT     5
+#define SEGFIT_SL_COUNT     (1 << SEGFIT_SL_SHIFT)
+#define SEGFIT_FL_SHIFT     (SEGFIT_SL_SHIFT + SEGFIT_ALIGN_SHIFT)
+#define SEGFIT_FL_MAX_SHIFT 48
+#define SEGFIT_FL_COUNT     (SEGFIT_FL_MAX_SHIFT - SEGFIT_FL_SHIFT + 1)
+#define SEGFIT_BLOCK_MAX    (((size_t)1 << SEGFIT_FL_MAX_SHIFT) - (1 << SEGFIT_ALIGN_SHIFT))
+
+struct segfit_block;
+
+struct segfit_small {
+    struct segfit_small *next;
+};
+
+struct segfit_heap {
+    /* Front end (hot: first). lists[c] holds free blocks of class c, whose
+     * size is max(c, 1) * SEGFIT_QUANTUM bytes. */
+    struct segfit_small *lists[SEGFIT_CLASSES];
+    size_t live, bytes_in_use, peak; /* every live block, sum of their layout.size */
+    uintptr_t bump, bump_end;        /* uncarved part of the current run */
+    struct segfit_block *run;        /* the current run (NULL: none) */
+    size_t runs;                     /* run blocks in the heap */
+    size_t large_live;               /* live blocks the back end serves directly */
+
+    /* Back end. */
+    uintptr_t region_start, region_end; /* as given to init/extend */
+    struct segfit_block *first;         /* lowest block */
+    struct segfit_block *sentinel;      /* zero-size used block ending the heap */
+    uint64_t fl_bitmap;
+    uint32_t sl_bitmap[SEGFIT_FL_COUNT];
+    struct segfit_block *free[SEGFIT_FL_COUNT][SEGFIT_SL_COUNT];
+    size_t free_blocks, free_bytes; /* listed blocks, sum of their payload sizes */
+};
+
+extern const struct allocator_ops segfit_ops;
+
+static inline struct allocator segfit_allocator(struct segfit_heap *s)
+{
+    return (struct allocator){.ops = &segfit_ops, .self = s};
+}
+
+#endif
