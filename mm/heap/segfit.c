@@ -201,18 +201,38 @@ static block_t *release(struct segfit_heap *s, block_t *b)
 }
 
 /* Trims used block `b` to `size` payload bytes if the rest can form a block
- * of its own; the rest is released (and merges with a free successor). */
-static void split(struct segfit_heap *s, block_t *b, size_t size)
+ * of its own: returns the rest (used, unlisted), else NULL. */
+static block_t *cut(block_t *b, size_t size)
 {
     size_t have = block_size(b);
     if (have - size < MIN_BLOCK)
-        return;
+        return NULL;
     block_t *rest = (block_t *)(block_payload(b) + size);
     rest->prev_phys = b;
     rest->size = have - size - HEADER;
     block_set_size(b, size);
     block_next(rest)->prev_phys = rest;
-    release(s, rest);
+    return rest;
+}
+
+/* cut(), the rest released (it merges with a free successor). */
+static void split(struct segfit_heap *s, block_t *b, size_t size)
+{
+    block_t *rest = cut(b, size);
+    if (rest != NULL)
+        release(s, rest);
+}
+
+/* split() for a block that was free until now (or merged with its free
+ * successor): its successor is used, since free blocks never touch, so the
+ * rest is listed as it is. */
+static void split_fresh(struct segfit_heap *s, block_t *b, size_t size)
+{
+    block_t *rest = cut(b, size);
+    if (rest != NULL) {
+        rest->size |= FLAG_FREE;
+        list_insert(s, rest);
+    }
 }
 
 /* Cuts the front of free, unlisted block `b` so that the payload of what
@@ -250,7 +270,7 @@ static block_t *be_alloc(struct segfit_heap *s, size_t size, size_t align)
     b->size &= ~FLAG_MASK;
     if (align > GRANULE)
         b = trim_front(s, b, align);
-    split(s, b, size);
+    split_fresh(s, b, size);
     return b;
 }
 
@@ -309,11 +329,14 @@ static block_t *be_alloc_reclaiming(struct segfit_heap *s, size_t size, size_t a
 
 /* ==== Front end: exact classes carved from runs ========================== */
 
-/* Every small block of class c (cached or live) lies at an address aligned
- * to class_align(c), the natural alignment of its size capped at
- * SEGFIT_SMALL_ALIGN: 16 for 48 bytes, 32 for 96, 64 for 128 or 256. So an
- * aligned request is just a request for a class whose size is a multiple of
- * the alignment, and any block of its list will do. */
+/* A small block's class depends on its size only: ceil(size / 8), so that
+ * dealloc finds the list from layout.size alone and an aligned request
+ * costs no more memory than an unaligned one of the same size. Every block
+ * of class c (cached or live) lies at an address aligned to class_align(c),
+ * the natural alignment of its size capped at SEGFIT_SMALL_ALIGN (16 for 48
+ * bytes, 32 for 96, 64 for 128 or 256), so a request aligned to at most
+ * that takes any block of the list; a more aligned one looks for a block
+ * that happens to be aligned enough, else carves or splits one. */
 
 static bool is_small(struct layout l)
 {
@@ -325,15 +348,6 @@ static bool is_small(struct layout l)
 static size_t class_of(size_t size)
 {
     return (size + Q - 1) / Q;
-}
-
-/* The class of any small layout: size rounded up to the alignment. */
-static size_t class_of_layout(struct layout l)
-{
-    if (l.align <= Q)
-        return class_of(l.size);
-    size_t size = l.size == 0 ? 1 : l.size;
-    return ((size + l.align - 1) & ~(l.align - 1)) / Q;
 }
 
 static size_t class_bytes(size_t c)
@@ -370,11 +384,12 @@ static void push_range(struct segfit_heap *s, uintptr_t p, size_t bytes)
     }
 }
 
-/* Carves a class-c block from the current run at its class alignment; the
- * padding before it goes on the class lists. 0 if the run is too short. */
-static uintptr_t carve(struct segfit_heap *s, size_t c)
+/* Carves a class-c block from the current run at `align` (a multiple of
+ * its class alignment); the padding before it goes on the class lists. 0 if
+ * the run is too short. */
+static uintptr_t carve(struct segfit_heap *s, size_t c, size_t align)
 {
-    size_t bytes = class_bytes(c), align = class_align(c);
+    size_t bytes = class_bytes(c);
     uintptr_t p = (s->bump + align - 1) & ~((uintptr_t)align - 1);
     if (s->run == NULL || p > s->bump_end || bytes > s->bump_end - p)
         return 0;
@@ -392,7 +407,7 @@ static block_t *be_alloc_run(struct segfit_heap *s, size_t min, size_t max)
         return NULL;
     list_remove(s, b);
     b->size &= ~FLAG_MASK;
-    split(s, b, block_size(b) < max ? block_size(b) : max);
+    split_fresh(s, b, block_size(b) < max ? block_size(b) : max);
     return b;
 }
 
@@ -424,10 +439,11 @@ static bool new_run(struct segfit_heap *s, size_t need)
 }
 
 /* At the heap's end: splits the head of a larger class's list around a
- * block of class c; the pieces before and after go back on the lists. */
-static uintptr_t split_cached(struct segfit_heap *s, size_t c)
+ * block of class c at `align`; the pieces before and after go back on the
+ * lists. */
+static uintptr_t split_cached(struct segfit_heap *s, size_t c, size_t align)
 {
-    size_t bytes = class_bytes(c), align = class_align(c);
+    size_t bytes = class_bytes(c);
     for (size_t d = c + 1; d < SEGFIT_CLASSES; d++) {
         small_t *h = s->lists[d];
         if (h == NULL)
@@ -653,20 +669,34 @@ static bool reclaim(struct segfit_heap *s)
     return s->live == 0 ? reclaim_if_empty(s) : reclaim_cached(s);
 }
 
-/* A class-c block: the list's head, else carved from the current run, a
- * new run, or (at the heap's end) split from a larger cached block. */
-static void *small_alloc_slow(struct segfit_heap *s, size_t c)
+/* A cached class-c block at `align`: one of the first SEGFIT_ALIGNED_SCAN
+ * blocks of its list (the head, if `align` is the class's own alignment). */
+static small_t *take_cached(struct segfit_heap *s, size_t c, size_t align)
 {
-    small_t *h = s->lists[c];
-    if (h != NULL) {
-        s->lists[c] = h->next;
-        return h;
+    small_t **link = &s->lists[c];
+    for (int i = 0; *link != NULL && i < SEGFIT_ALIGNED_SCAN; i++, link = &(*link)->next) {
+        small_t *b = *link;
+        if ((uintptr_t)b % align == 0) {
+            *link = b->next;
+            return b;
+        }
     }
-    uintptr_t p = carve(s, c);
-    if (p == 0 && new_run(s, class_bytes(c) + class_align(c) - Q))
-        p = carve(s, c);
+    return NULL;
+}
+
+/* A class-c block at `align` (a multiple of the class alignment): a cached
+ * one, else carved from the current run, a new run, or (at the heap's end)
+ * split from a larger cached block. */
+static void *small_alloc_slow(struct segfit_heap *s, size_t c, size_t align)
+{
+    small_t *h = take_cached(s, c, align);
+    if (h != NULL)
+        return h;
+    uintptr_t p = carve(s, c, align);
+    if (p == 0 && new_run(s, class_bytes(c) + align - Q))
+        p = carve(s, c, align);
     if (p == 0)
-        p = split_cached(s, c);
+        p = split_cached(s, c, align);
     return (void *)p;
 }
 
@@ -701,21 +731,23 @@ __attribute__((noinline)) static void *alloc_slow(struct segfit_heap *s, struct 
 {
     if (!is_small(l))
         return large_alloc(s, l, true);
-    size_t c = class_of_layout(l);
-    void *p = small_alloc_slow(s, c);
+    size_t c = class_of(l.size);
+    size_t align = l.align > class_align(c) ? l.align : class_align(c);
+    void *p = small_alloc_slow(s, c, align);
     if (p == NULL && reclaim(s))
-        p = small_alloc_slow(s, c);
+        p = small_alloc_slow(s, c, align);
     if (p != NULL)
         count_alloc(s, l.size);
     return p;
 }
 
-/* Fast path: pop the class list. */
+/* Fast path: pop the class list, when its blocks are aligned enough. */
 static void *segfit_alloc(void *self, struct layout l)
 {
     struct segfit_heap *s = self;
-    if (l.size <= SEGFIT_SMALL_MAX && l.align <= Q) {
-        small_t **head = &s->lists[class_of(l.size)];
+    size_t c = class_of(l.size);
+    if (l.size <= SEGFIT_SMALL_MAX && (l.align <= Q || l.align <= class_align(c))) {
+        small_t **head = &s->lists[c];
         small_t *b = *head;
         if (b != NULL) {
             *head = b->next;
@@ -755,7 +787,7 @@ static void segfit_dealloc(void *self, void *ptr, struct layout l)
 {
     struct segfit_heap *s = self;
     if (is_small(l)) {
-        small_t *b = ptr, **head = &s->lists[class_of_layout(l)];
+        small_t *b = ptr, **head = &s->lists[class_of(l.size)];
         b->next = *head;
         *head = b;
         s->live--;
@@ -780,8 +812,8 @@ static void *small_realloc_in_place(struct segfit_heap *s, void *ptr, struct lay
                                     size_t new_size)
 {
     uintptr_t p = (uintptr_t)ptr;
-    size_t c = class_of_layout((struct layout){new_size, l.align});
-    size_t have = class_bytes(class_of_layout(l)), want = class_bytes(c);
+    size_t c = class_of(new_size);
+    size_t have = class_bytes(class_of(l.size)), want = class_bytes(c);
     if (p % class_align(c) != 0)
         return NULL;
     if (want <= have) {
@@ -816,11 +848,39 @@ static void *slide_down(struct segfit_heap *s, block_t *b, size_t size, size_t a
     prev->size = block_size(prev);
     absorb_next(prev, b);
     memmove((void *)block_payload(prev), (void *)block_payload(b), copy);
-    split(s, prev, size);
+    split_fresh(s, prev, size);
     return (void *)block_payload(prev);
 }
 
-/* Large to large: shrink in place, grow into a free successor, else move;
+/* Shrinking used block `b` in place would leave a free tail that used
+ * blocks fence in on both sides, a hole only smaller requests can use. Once
+ * less than half the heap is free, when fragmentation starts to decide
+ * which large request fails, such a shrink copies instead: if the tail is
+ * SEGFIT_SHRINK_MOVE_MIN bytes or more and a free block holds the new
+ * `size` with less than a quarter of the tail to spare, the block moves
+ * there and all of it goes back, merging with its free neighbours. NULL
+ * (nothing changed) when that does not apply. */
+static void *shrink_by_moving(struct segfit_heap *s, block_t *b, struct layout l, size_t new_size,
+                              size_t size)
+{
+    size_t tail = block_size(b) - size;
+    size_t heap = (uintptr_t)s->sentinel - (uintptr_t)s->first;
+    if (tail < SEGFIT_SHRINK_MOVE_MIN || block_is_free(block_next(b)) || l.align > GRANULE ||
+        s->free_bytes > heap / 2)
+        return NULL;
+    block_t *f = find_free(s, size);
+    if (f == NULL || block_size(f) - size >= tail / 4)
+        return NULL;
+    list_remove(s, f);
+    f->size &= ~FLAG_MASK;
+    split_fresh(s, f, size);
+    memcpy((void *)block_payload(f), (void *)block_payload(b), new_size);
+    release(s, b);
+    return resized_in_place(s, (void *)block_payload(f), l.size, new_size);
+}
+
+/* Large to large: shrink in place (or move to a snug free block, see
+ * above), grow into a free successor, else move;
  * when nothing else has room, slide into a free predecessor. If none of
  * that works (nothing has changed then), once more after reclaiming cached
  * blocks, which may free the block's neighbours as well as room elsewhere. */
@@ -832,8 +892,11 @@ static void *large_realloc(struct segfit_heap *s, void *ptr, struct layout l, si
         return NULL;
     for (bool reclaimed = false;; reclaimed = true) {
         block_t *next = block_next(b);
-        if (size > block_size(b) && block_is_free(next) &&
-            block_size(b) + HEADER + block_size(next) >= size) {
+        if (size <= block_size(b)) {
+            void *q = shrink_by_moving(s, b, l, new_size, size);
+            if (q != NULL)
+                return q;
+        } else if (block_is_free(next) && block_size(b) + HEADER + block_size(next) >= size) {
             list_remove(s, next);
             absorb_next(b, next);
         }

@@ -7,7 +7,8 @@
  *     +-- size <= SEGFIT_SMALL_MAX and align <= SEGFIT_SMALL_ALIGN ---> front end
  *     |     129 exact classes, 8 bytes apart (0, 8, 16, ... 1024 bytes):
  *     |     one LIFO free list per class, no header, no size word:
- *     |     dealloc computes the class from the layout it is given.
+ *     |     the class is ceil(size / 8) whatever the alignment, so dealloc
+ *     |     computes it from the size it is given.
  *     |     Empty list: carve from the current run with a bump pointer.
  *     |
  *     +-- anything else ------------------------------------------> back end
@@ -23,9 +24,11 @@
  * bytes (good fit, so small blocks fill the holes between large ones), or
  * at the heap's end of any block that still fits. Every small block of a
  * class lies at the natural alignment of its size (capped at
- * SEGFIT_SMALL_ALIGN): an aligned request is a request for a class whose
- * size is a multiple of the alignment, and any block of that list fits it.
- * The padding that carving at that alignment leaves, and the tail of a run
+ * SEGFIT_SMALL_ALIGN), so a request aligned to no more than that takes the
+ * head of its list; a more aligned one takes the first block of the first
+ * SEGFIT_ALIGNED_SCAN of its list that is aligned enough, else carves one at
+ * its alignment. An aligned request so costs its size rounded up to 8
+ * bytes, like any other. The padding that carving leaves, and the tail of a run
  * too short for the next block, go on the class lists, so no byte of a run
  * is lost. Classes share runs: a half-used run serves every size, which is
  * what keeps small heaps dense (no per-class slab waiting to fill).
@@ -50,14 +53,18 @@
  *
  * Realloc: small blocks stay in place within their class, shrink in place
  * (the tail goes on the lists) and grow in place at the top of the current
- * run; large blocks shrink in place, grow into a free successor, slide
- * down into a free predecessor (memmove), and only then move.
+ * run; large blocks shrink in place (unless that would fence in a free tail
+ * of SEGFIT_SHRINK_MOVE_MIN bytes or more and a free block fits the new
+ * size snugly: then they move there, and the whole old block merges with
+ * its free neighbours), grow into a free successor, slide down into a free
+ * predecessor (memmove), and only then move.
  *
  * Worst-case time (copying excluded):
  *   small alloc/dealloc/realloc: O(1) on the fast path (a list pop or
- *   push); the slow path (new run, or at the heap's end, splitting a block
- *   of a larger class) is bounded by SEGFIT_CLASSES O(1) steps and three
- *   back-end searches, independent of the number of blocks.
+ *   push); the slow path (a look at SEGFIT_ALIGNED_SCAN blocks of the list
+ *   for a more aligned request, a new run, or at the heap's end, splitting a
+ *   block of a larger class) is bounded by SEGFIT_CLASSES O(1) steps and
+ *   three back-end searches, independent of the number of blocks.
  *   large alloc, dealloc, realloc in place, extend: O(1), as TLSF (at most
  *   2 x 8 blocks looked at in one list, two merges, one split).
  *   Only when a request would otherwise fail (the back end is exhausted
@@ -84,13 +91,15 @@
 
 #include "mm/heap/allocator.h"
 
-#define SEGFIT_QUANTUM     8    /* small block sizes are multiples of this */
-#define SEGFIT_SMALL_MAX   1024 /* largest small block */
-#define SEGFIT_SMALL_ALIGN 64   /* largest alignment the front end serves */
-#define SEGFIT_CLASSES     (SEGFIT_SMALL_MAX / SEGFIT_QUANTUM + 1)
-#define SEGFIT_RUN         16384 /* bytes a run takes from the back end when it can */
-#define SEGFIT_RUN_MIN     4096  /* runs come from the smallest free block this long */
-#define SEGFIT_RECLAIM_MIN 1024  /* free ranges this long leave their run when reclaimed */
+#define SEGFIT_QUANTUM         8    /* small block sizes are multiples of this */
+#define SEGFIT_SMALL_MAX       1024 /* largest small block */
+#define SEGFIT_SMALL_ALIGN     64   /* largest alignment the front end serves */
+#define SEGFIT_CLASSES         (SEGFIT_SMALL_MAX / SEGFIT_QUANTUM + 1)
+#define SEGFIT_RUN             16384 /* bytes a run takes from the back end when it can */
+#define SEGFIT_RUN_MIN         4096  /* runs come from the smallest free block this long */
+#define SEGFIT_RECLAIM_MIN     1024  /* free ranges this long leave their run when reclaimed */
+#define SEGFIT_ALIGNED_SCAN    16    /* blocks a more aligned small request looks at */
+#define SEGFIT_SHRINK_MOVE_MIN 4096  /* a shrink fencing in a free tail this long may move */
 
 /* The back end's lists: as tlsf.h. */
 #define SEGFIT_ALIGN_SHIFT  4

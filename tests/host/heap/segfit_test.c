@@ -41,6 +41,34 @@ static void segfit_small_blocks_are_packed_without_headers(void **state)
     test_heap_close(&h);
 }
 
+/* A block's class depends on its size only: an aligned request costs its
+ * size rounded up to 8 bytes, not to its alignment, and its block serves
+ * unaligned requests of the same class once freed. */
+static void segfit_aligned_small_blocks_take_their_size_class(void **state)
+{
+    (void)state;
+    test_heap_open(&h, &heap_kind_segfit, 64 * KIB, 0, 64 * KIB);
+    unsigned char *a = th_alloc(&h, 24, 16), *b = th_alloc(&h, 24, 16);
+    assert_int_equal((uintptr_t)a % 16, 0);
+    assert_ptr_equal(b, a + 32);
+    /* The 8 bytes between them are an 8-byte block now. */
+    unsigned char *g = th_alloc(&h, 8, 8);
+    assert_ptr_equal(g, a + 24);
+    /* 24 bytes at 64: carved at the next 64-byte boundary. */
+    unsigned char *c = th_alloc(&h, 24, 64);
+    assert_int_equal((uintptr_t)c % 64, 0);
+    assert_true(c >= b + 24 && c < b + 24 + 64);
+    th_free(&h, a, 24, 16);
+    assert_ptr_equal(th_alloc(&h, 20, 8), a); /* same class, any alignment */
+    th_free(&h, a, 20, 8);
+    th_free(&h, b, 24, 16);
+    th_free(&h, c, 24, 64);
+    th_free(&h, g, 8, 8);
+    h.a.ops->check(h.state);
+    assert_int_equal(th_stats(&h).bytes_free, h.initial.bytes_free);
+    test_heap_close(&h);
+}
+
 static void segfit_many_small_blocks_fill_the_heap_densely(void **state)
 {
     (void)state;
@@ -358,6 +386,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         HEAP_CONFORMANCE_TESTS(&heap_kind_segfit),
         cmocka_unit_test(segfit_small_blocks_are_packed_without_headers),
+        cmocka_unit_test(segfit_aligned_small_blocks_take_their_size_class),
         cmocka_unit_test(segfit_many_small_blocks_fill_the_heap_densely),
         cmocka_unit_test(segfit_small_realloc_stays_in_place),
         cmocka_unit_test(segfit_large_realloc_grows_in_place_and_slides_down_when_full),
