@@ -143,6 +143,53 @@ static void segfit_large_realloc_grows_in_place_and_slides_down_when_full(void *
     test_heap_close(&h);
 }
 
+/* Once less than half the heap is free, a shrink that would fence in a
+ * long free tail moves the block into a free block it fills instead, and
+ * the whole old block goes back; with most of the heap free it stays. */
+static void segfit_large_shrink_moves_to_a_snug_hole_when_memory_is_tight(void **state)
+{
+    (void)state;
+    test_heap_open(&h, &heap_kind_segfit, 64 * KIB, 0, 64 * KIB);
+    unsigned char *x = th_alloc(&h, 9000, 16), *a = th_alloc(&h, 2000, 16);
+    unsigned char *y = th_alloc(&h, 2000, 16), *b = th_alloc(&h, 20000, 16);
+    unsigned char *z = th_alloc(&h, 2000, 16), *w = th_alloc(&h, 10000, 16);
+    assert_non_null(w);
+    memset(b, 0x5a, 20000);
+    th_free(&h, a, 2000, 16); /* a 2000-byte hole between x and y */
+    /* Shrinking b in place would fence in an 18 000-byte tail before z. */
+    unsigned char *moved = allocator_realloc(&h.a, b, (struct layout){20000, 16}, 1990);
+    assert_ptr_equal(moved, a);
+    for (int i = 0; i < 1990; i++)
+        assert_int_equal(moved[i], 0x5a);
+    h.a.ops->check(h.state);
+    /* All of b's old space is one free block again. */
+    assert_ptr_equal(th_alloc(&h, 20000, 16), b);
+    th_free(&h, b, 20000, 16);
+    th_free(&h, moved, 1990, 16);
+    th_free(&h, w, 10000, 16);
+    th_free(&h, x, 9000, 16);
+    th_free(&h, y, 2000, 16);
+    th_free(&h, z, 2000, 16);
+    h.a.ops->check(h.state);
+    assert_int_equal(th_stats(&h).bytes_free, h.initial.bytes_free);
+    test_heap_close(&h);
+
+    /* The same with most of the heap free: the shrink stays in place. */
+    test_heap_open(&h, &heap_kind_segfit, 128 * KIB, 0, 128 * KIB);
+    b = th_alloc(&h, 20000, 16);
+    z = th_alloc(&h, 2000, 16);
+    a = th_alloc(&h, 2000, 16);
+    w = th_alloc(&h, 2000, 16);
+    th_free(&h, a, 2000, 16); /* the same snug hole, between z and w */
+    assert_ptr_equal(allocator_realloc(&h.a, b, (struct layout){20000, 16}, 1990), b);
+    th_free(&h, b, 1990, 16);
+    th_free(&h, z, 2000, 16);
+    th_free(&h, w, 2000, 16);
+    h.a.ops->check(h.state);
+    assert_int_equal(th_stats(&h).bytes_free, h.initial.bytes_free);
+    test_heap_close(&h);
+}
+
 static void segfit_large_double_free_panics(void **state)
 {
     (void)state;
@@ -393,6 +440,7 @@ int main(void)
         cmocka_unit_test(segfit_freed_small_blocks_serve_large_requests_while_in_use),
         cmocka_unit_test(segfit_mixed_class_churn_fails_no_more_than_tlsf),
         cmocka_unit_test(segfit_dense_long_lived_churn_fails_few),
+        cmocka_unit_test(segfit_large_shrink_moves_to_a_snug_hole_when_memory_is_tight),
         cmocka_unit_test(segfit_large_double_free_panics),
         cmocka_unit_test(segfit_reclaim_pass_detects_a_small_double_free),
         cmocka_unit_test(segfit_check_detects_a_small_double_free),
