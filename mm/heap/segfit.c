@@ -235,6 +235,20 @@ static void split_fresh(struct segfit_heap *s, block_t *b, size_t size)
     }
 }
 
+/* Cuts the first `gap` bytes (whole granules, at least MIN_BLOCK) off
+ * free, unlisted block `b`: they stay free, listed; returns the
+ * (unlisted) block after them. */
+static block_t *cut_front(struct segfit_heap *s, block_t *b, size_t gap)
+{
+    block_t *after = (block_t *)(block_payload(b) + gap - HEADER);
+    after->prev_phys = b;
+    after->size = block_size(b) - gap;
+    block_next(after)->prev_phys = after;
+    b->size = (gap - HEADER) | FLAG_FREE;
+    list_insert(s, b);
+    return after;
+}
+
 /* Cuts the front of free, unlisted block `b` so that the payload of what
  * remains is `align`-aligned; the front is listed as a free block. */
 static block_t *trim_front(struct segfit_heap *s, block_t *b, size_t align)
@@ -243,32 +257,54 @@ static block_t *trim_front(struct segfit_heap *s, block_t *b, size_t align)
     uintptr_t p = (payload + mask) & ~mask;
     if (p != payload && p - payload < MIN_BLOCK)
         p = (payload + MIN_BLOCK + mask) & ~mask;
-    if (p == payload)
-        return b;
-    size_t gap = p - payload;
-    block_t *aligned = block_from_payload((void *)p);
-    aligned->prev_phys = b;
-    aligned->size = block_size(b) - gap;
-    block_next(aligned)->prev_phys = aligned;
-    b->size = (gap - HEADER) | FLAG_FREE;
-    list_insert(s, b);
-    return aligned;
+    return p == payload ? b : cut_front(s, b, p - payload);
+}
+
+/* Room to grow. While most of the heap is free (SEGFIT_ROOMY_PERCENT of it
+ * in back-end free blocks), a request of SEGFIT_ROOM_MIN bytes or more is
+ * cut from the largest free block, after a gap as long as the used block
+ * that ends just before it (when that one is SEGFIT_ROOM_MIN or more
+ * itself, and not a run): so each large block keeps free room behind it,
+ * as long as itself, to grow into in place, instead of a neighbour placed
+ * right after it. Once the heap fills, placement is plain good fit again
+ * and the gaps fill like any other hole. Returns the free block to cut
+ * from and sets *gap, or NULL. */
+static block_t *find_roomy(struct segfit_heap *s, size_t size, size_t *gap)
+{
+    size_t heap = (uintptr_t)s->sentinel - (uintptr_t)s->first;
+    if (size < SEGFIT_ROOM_MIN || s->free_bytes < heap / 100 * SEGFIT_ROOMY_PERCENT ||
+        s->fl_bitmap == 0)
+        return NULL;
+    int fl = 63 - __builtin_clzll(s->fl_bitmap);
+    int sl = 31 - __builtin_clz(s->sl_bitmap[fl]);
+    block_t *f = s->free[fl][sl], *before = f->prev_phys;
+    size_t g = before != NULL && !block_is_run(before) && block_size(before) >= SEGFIT_ROOM_MIN
+                   ? block_size(before)
+                   : 0;
+    if (block_size(f) < g || block_size(f) - g < size)
+        return NULL;
+    *gap = g;
+    return f;
 }
 
 /* A used (unflagged, unlisted) block of at least `size` payload bytes (a
  * value adjust_size() returned) aligned to `align`, or NULL. O(1). */
 static block_t *be_alloc(struct segfit_heap *s, size_t size, size_t align)
 {
-    size_t search = size;
+    size_t search = size, gap = 0;
     if (align > GRANULE &&
         (align > SEGFIT_BLOCK_MAX || !adjust_size(size + align + HEADER, &search)))
         return NULL;
-    block_t *b = find_free(s, search);
+    block_t *b = align <= GRANULE ? find_roomy(s, size, &gap) : NULL;
+    if (b == NULL)
+        b = find_free(s, search);
     if (b == NULL)
         return NULL;
     list_remove(s, b);
     b->size &= ~FLAG_MASK;
-    if (align > GRANULE)
+    if (gap != 0)
+        b = cut_front(s, b, gap);
+    else if (align > GRANULE)
         b = trim_front(s, b, align);
     split_fresh(s, b, size);
     return b;

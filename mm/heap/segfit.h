@@ -51,6 +51,12 @@
  * requests only. The pass also catches a small double free (a block met
  * twice, or overlapping another) and panics.
  *
+ * Room to grow: while SEGFIT_ROOMY_PERCENT of the heap is free, a large
+ * request of SEGFIT_ROOM_MIN bytes or more is cut from the largest free
+ * block, after a free gap as long as the large block that ends just
+ * before it, so that block can grow in place instead of moving. Once the
+ * heap fills, placement is good fit again and the gaps fill like any hole.
+ *
  * Realloc: small blocks stay in place within their class, shrink in place
  * (the tail goes on the lists) and grow in place at the top of the current
  * run; large blocks shrink in place (unless that would fence in a free tail
@@ -100,6 +106,8 @@
 #define SEGFIT_RECLAIM_MIN     1024  /* free ranges this long leave their run when reclaimed */
 #define SEGFIT_ALIGNED_SCAN    16    /* blocks a more aligned small request looks at */
 #define SEGFIT_SHRINK_MOVE_MIN 4096  /* a shrink fencing in a free tail this long may move */
+#define SEGFIT_ROOM_MIN        4096  /* large blocks this long get room to grow behind them, */
+#define SEGFIT_ROOMY_PERCENT   60    /* while this much of the heap is free */
 
 /* The back end's lists: as tlsf.h. */
 #define SEGFIT_ALIGN_SHIFT  4

@@ -190,6 +190,35 @@ static void segfit_large_shrink_moves_to_a_snug_hole_when_memory_is_tight(void *
     test_heap_close(&h);
 }
 
+/* While most of the heap is free, a large block is placed after a gap as
+ * long as the large block before it, which so grows in place; once the
+ * heap is less free than SEGFIT_ROOMY_PERCENT, blocks are packed again. */
+static void segfit_large_blocks_get_room_to_grow_while_the_heap_is_mostly_free(void **state)
+{
+    (void)state;
+    test_heap_open(&h, &heap_kind_segfit, 1024 * KIB, 0, 1024 * KIB);
+    unsigned char *a = th_alloc(&h, 8000, 16), *b = th_alloc(&h, 8000, 16);
+    assert_ptr_equal(b, a + 8000 + 16 + 8000); /* a, b's header, a gap of a's size */
+    memset(a, 0x21, 8000);
+    unsigned char *a2 = allocator_realloc(&h.a, a, (struct layout){8000, 16}, 15000);
+    assert_ptr_equal(a2, a);
+    for (int i = 0; i < 8000; i++)
+        assert_int_equal(a2[i], 0x21);
+    /* c still gets its gap (most of the heap is free) and fills half of it;
+     * then blocks are packed: d right after c. */
+    unsigned char *c = th_alloc(&h, 500 * KIB, 16), *d = th_alloc(&h, 8000, 16);
+    assert_ptr_equal(c, b + 8000 + 16 + 8000);
+    assert_ptr_equal(d, c + 500 * KIB + 16);
+    h.a.ops->check(h.state);
+    th_free(&h, a2, 15000, 16);
+    th_free(&h, b, 8000, 16);
+    th_free(&h, c, 500 * KIB, 16);
+    th_free(&h, d, 8000, 16);
+    h.a.ops->check(h.state);
+    assert_int_equal(th_stats(&h).largest_free_block, h.initial.largest_free_block);
+    test_heap_close(&h);
+}
+
 static void segfit_large_double_free_panics(void **state)
 {
     (void)state;
@@ -441,6 +470,7 @@ int main(void)
         cmocka_unit_test(segfit_mixed_class_churn_fails_no_more_than_tlsf),
         cmocka_unit_test(segfit_dense_long_lived_churn_fails_few),
         cmocka_unit_test(segfit_large_shrink_moves_to_a_snug_hole_when_memory_is_tight),
+        cmocka_unit_test(segfit_large_blocks_get_room_to_grow_while_the_heap_is_mostly_free),
         cmocka_unit_test(segfit_large_double_free_panics),
         cmocka_unit_test(segfit_reclaim_pass_detects_a_small_double_free),
         cmocka_unit_test(segfit_check_detects_a_small_double_free),
