@@ -6,342 +6,37 @@
 #include "lib/panic.h"
 #include "mm/heap/heap_math.h"
 
-#define GRANULE     ((size_t)1 << SEGFIT_ALIGN_SHIFT)
-#define HEADER      (2 * sizeof(void *)) /* prev_phys + size */
-#define MIN_PAYLOAD GRANULE              /* room for next_free + prev_free */
-#define MIN_BLOCK   (HEADER + MIN_PAYLOAD)
-#define SMALL_SIZE  ((size_t)1 << SEGFIT_FL_SHIFT)
-#define FLAG_FREE   ((size_t)1)
-#define FLAG_RUN    ((size_t)2) /* a used block the front end carves from */
-#define FLAG_MASK   (GRANULE - 1)
-#define Q           ((size_t)SEGFIT_QUANTUM)
+#define GRANULE   TLSF_GRANULE
+#define HEADER    TLSF_HEADER
+#define FLAG_FREE TLSF_FREE
+#define FLAG_RUN  TLSF_MARK /* a used block the front end carves from */
+#define Q         ((size_t)SEGFIT_QUANTUM)
 
-struct segfit_block {
-    struct segfit_block *prev_phys; /* the block just below, NULL for the first */
-    size_t size;                    /* payload bytes | FLAG_FREE | FLAG_RUN */
-    /* Payload starts here; these two exist only while the block is free. */
-    struct segfit_block *next_free, *prev_free;
-};
+#define block_size     tlsf_block_size
+#define block_is_free  tlsf_block_is_free
+#define block_is_run   tlsf_block_is_marked
+#define block_set_size tlsf_block_set_size
+#define block_payload  tlsf_block_payload
+#define block_next     tlsf_block_next
 
-typedef struct segfit_block block_t;
+typedef struct tlsf_block block_t;
 typedef struct segfit_small small_t;
 
-_Static_assert(HEADER == GRANULE, "header must keep payloads 16-aligned");
-_Static_assert(sizeof(block_t) == HEADER + MIN_PAYLOAD, "free-list links must fit the payload");
-_Static_assert(SEGFIT_FL_COUNT < 64, "fl_bitmap is 64 bits");
 _Static_assert(SEGFIT_SMALL_MAX % SEGFIT_QUANTUM == 0 && SEGFIT_SMALL_ALIGN <= SEGFIT_SMALL_MAX,
                "small classes must tile the small range");
 
-/* ==== Back end: TLSF ===================================================== */
+/* ==== Back end: the TLSF core (tlsf_core.h) =============================== */
 
-static size_t block_size(const block_t *b)
-{
-    return b->size & ~FLAG_MASK;
-}
-
-static bool block_is_free(const block_t *b)
-{
-    return (b->size & FLAG_FREE) != 0;
-}
-
-static bool block_is_run(const block_t *b)
-{
-    return (b->size & FLAG_RUN) != 0;
-}
-
-static void block_set_size(block_t *b, size_t size)
-{
-    b->size = size | (b->size & FLAG_MASK);
-}
-
-static uintptr_t block_payload(const block_t *b)
-{
-    return (uintptr_t)b + HEADER;
-}
-
-static block_t *block_from_payload(const void *p)
-{
-    return (block_t *)((uintptr_t)p - HEADER);
-}
-
-static block_t *block_next(const block_t *b)
-{
-    return (block_t *)(block_payload(b) + block_size(b));
-}
-
-/* Payload size for a request of `size` bytes: whole granules, at least the
- * minimum payload. false if that exceeds the largest block. */
-static bool adjust_size(size_t size, size_t *out)
-{
-    return heap_round_size(size, GRANULE, MIN_PAYLOAD, out) && *out <= SEGFIT_BLOCK_MAX;
-}
-
-/* The list a free block of `size` payload bytes belongs to. */
-static void mapping_insert(size_t size, int *fl, int *sl)
-{
-    if (size < SMALL_SIZE) {
-        *fl = 0;
-        *sl = (int)(size >> SEGFIT_ALIGN_SHIFT);
-        return;
-    }
-    int t = 63 - __builtin_clzll(size);
-    *sl = (int)(size >> (t - SEGFIT_SL_SHIFT)) ^ SEGFIT_SL_COUNT;
-    *fl = t - SEGFIT_FL_SHIFT + 1;
-}
-
-/* The first list whose every block holds `size` bytes. */
-static void mapping_search(size_t size, int *fl, int *sl)
-{
-    if (size >= SMALL_SIZE) {
-        int t = 63 - __builtin_clzll(size);
-        size += ((size_t)1 << (t - SEGFIT_SL_SHIFT)) - 1;
-    }
-    mapping_insert(size, fl, sl);
-}
-
-static void list_insert(struct segfit_heap *s, block_t *b)
-{
-    int fl, sl;
-    mapping_insert(block_size(b), &fl, &sl);
-    block_t *head = s->free[fl][sl];
-    b->next_free = head;
-    b->prev_free = NULL;
-    if (head != NULL)
-        head->prev_free = b;
-    s->free[fl][sl] = b;
-    s->sl_bitmap[fl] |= 1u << sl;
-    s->fl_bitmap |= (uint64_t)1 << fl;
-    s->free_blocks++;
-    s->free_bytes += block_size(b);
-}
-
-static void list_remove(struct segfit_heap *s, block_t *b)
-{
-    int fl, sl;
-    mapping_insert(block_size(b), &fl, &sl);
-    if (b->prev_free != NULL)
-        b->prev_free->next_free = b->next_free;
-    else
-        s->free[fl][sl] = b->next_free;
-    if (b->next_free != NULL)
-        b->next_free->prev_free = b->prev_free;
-    if (s->free[fl][sl] == NULL) {
-        s->sl_bitmap[fl] &= ~(1u << sl);
-        if (s->sl_bitmap[fl] == 0)
-            s->fl_bitmap &= ~((uint64_t)1 << fl);
-    }
-    s->free_blocks--;
-    s->free_bytes -= block_size(b);
-}
-
-/* A listed free block with at least `size` payload bytes, or NULL. Good fit
- * (two bit scans), then at most EXACT_SCAN blocks of the list `size` maps
- * to, so that a request for exactly the largest free block succeeds. */
-#define EXACT_SCAN 8
-
-static block_t *find_free(struct segfit_heap *s, size_t size)
-{
-    int fl, sl;
-    mapping_insert(size, &fl, &sl);
-    if (fl < SEGFIT_FL_COUNT) {
-        block_t *best = NULL;
-        int i = 0;
-        for (block_t *b = s->free[fl][sl]; b != NULL && i < EXACT_SCAN; i++, b = b->next_free)
-            if (block_size(b) >= size && (best == NULL || block_size(b) < block_size(best)))
-                best = b;
-        if (best != NULL)
-            return best;
-    }
-    mapping_search(size, &fl, &sl);
-    if (fl < SEGFIT_FL_COUNT) {
-        uint32_t sl_map = s->sl_bitmap[fl] & (~0u << sl);
-        if (sl_map == 0) {
-            uint64_t fl_map = s->fl_bitmap & (~(uint64_t)0 << (fl + 1));
-            fl = fl_map != 0 ? __builtin_ctzll(fl_map) : -1;
-            sl_map = fl_map != 0 ? s->sl_bitmap[fl] : 0;
-        }
-        if (sl_map != 0)
-            return s->free[fl][__builtin_ctz(sl_map)];
-    }
-    mapping_insert(size, &fl, &sl);
-    if (fl >= SEGFIT_FL_COUNT)
-        return NULL;
-    block_t *b = s->free[fl][sl];
-    for (int i = 0; b != NULL && i < EXACT_SCAN; i++, b = b->next_free)
-        if (block_size(b) >= size)
-            return b;
-    return NULL;
-}
-
-/* Makes `b` (not listed) absorb its physical successor `next` (not listed). */
-static void absorb_next(block_t *b, block_t *next)
-{
-    block_set_size(b, block_size(b) + HEADER + block_size(next));
-    block_next(b)->prev_phys = b;
-}
-
-/* Frees `b` (not listed): merges it with free neighbours, then lists it.
- * Returns the listed block (`b` or the free block below that absorbed it). */
-static block_t *release(struct segfit_heap *s, block_t *b)
-{
-    b->size = block_size(b) | FLAG_FREE;
-    block_t *next = block_next(b);
-    if (block_is_free(next)) {
-        list_remove(s, next);
-        absorb_next(b, next);
-    }
-    block_t *prev = b->prev_phys;
-    if (prev != NULL && block_is_free(prev)) {
-        list_remove(s, prev);
-        absorb_next(prev, b);
-        b = prev;
-    }
-    list_insert(s, b);
-    return b;
-}
-
-/* Trims used block `b` to `size` payload bytes if the rest can form a block
- * of its own: returns the rest (used, unlisted), else NULL. */
-static block_t *cut(block_t *b, size_t size)
-{
-    size_t have = block_size(b);
-    if (have - size < MIN_BLOCK)
-        return NULL;
-    block_t *rest = (block_t *)(block_payload(b) + size);
-    rest->prev_phys = b;
-    rest->size = have - size - HEADER;
-    block_set_size(b, size);
-    block_next(rest)->prev_phys = rest;
-    return rest;
-}
-
-/* cut(), the rest released (it merges with a free successor). */
-static void split(struct segfit_heap *s, block_t *b, size_t size)
-{
-    block_t *rest = cut(b, size);
-    if (rest != NULL)
-        release(s, rest);
-}
-
-/* split() for a block that was free until now (or merged with its free
- * successor): its successor is used, since free blocks never touch, so the
- * rest is listed as it is. */
-static void split_fresh(struct segfit_heap *s, block_t *b, size_t size)
-{
-    block_t *rest = cut(b, size);
-    if (rest != NULL) {
-        rest->size |= FLAG_FREE;
-        list_insert(s, rest);
-    }
-}
-
-/* Cuts the first `gap` bytes (whole granules, at least MIN_BLOCK) off
- * free, unlisted block `b`: they stay free, listed; returns the
- * (unlisted) block after them. */
-static block_t *cut_front(struct segfit_heap *s, block_t *b, size_t gap)
-{
-    block_t *after = (block_t *)(block_payload(b) + gap - HEADER);
-    after->prev_phys = b;
-    after->size = block_size(b) - gap;
-    block_next(after)->prev_phys = after;
-    b->size = (gap - HEADER) | FLAG_FREE;
-    list_insert(s, b);
-    return after;
-}
-
-/* Cuts the front of free, unlisted block `b` so that the payload of what
- * remains is `align`-aligned; the front is listed as a free block. */
-static block_t *trim_front(struct segfit_heap *s, block_t *b, size_t align)
-{
-    uintptr_t mask = (uintptr_t)align - 1, payload = block_payload(b);
-    uintptr_t p = (payload + mask) & ~mask;
-    if (p != payload && p - payload < MIN_BLOCK)
-        p = (payload + MIN_BLOCK + mask) & ~mask;
-    return p == payload ? b : cut_front(s, b, p - payload);
-}
-
-/* Room to grow. While most of the heap is free (SEGFIT_ROOMY_PERCENT of it
- * in back-end free blocks), a request of SEGFIT_ROOM_MIN bytes or more is
- * cut from the largest free block, after a gap as long as the used block
- * that ends just before it (when that one is SEGFIT_ROOM_MIN or more
- * itself, and not a run): so each large block keeps free room behind it,
- * as long as itself, to grow into in place, instead of a neighbour placed
- * right after it. Once the heap fills, placement is plain good fit again
- * and the gaps fill like any other hole. Returns the free block to cut
- * from and sets *gap, or NULL. */
-static block_t *find_roomy(struct segfit_heap *s, size_t size, size_t *gap)
-{
-    size_t heap = (uintptr_t)s->sentinel - (uintptr_t)s->first;
-    if (size < SEGFIT_ROOM_MIN || s->free_bytes < heap / 100 * SEGFIT_ROOMY_PERCENT ||
-        s->fl_bitmap == 0)
-        return NULL;
-    int fl = 63 - __builtin_clzll(s->fl_bitmap);
-    int sl = 31 - __builtin_clz(s->sl_bitmap[fl]);
-    block_t *f = s->free[fl][sl], *before = f->prev_phys;
-    size_t g = before != NULL && !block_is_run(before) && block_size(before) >= SEGFIT_ROOM_MIN
-                   ? block_size(before)
-                   : 0;
-    if (block_size(f) < g || block_size(f) - g < size)
-        return NULL;
-    *gap = g;
-    return f;
-}
-
-/* A used (unflagged, unlisted) block of at least `size` payload bytes (a
- * value adjust_size() returned) aligned to `align`, or NULL. O(1). */
-static block_t *be_alloc(struct segfit_heap *s, size_t size, size_t align)
-{
-    size_t search = size, gap = 0;
-    if (align > GRANULE &&
-        (align > SEGFIT_BLOCK_MAX || !adjust_size(size + align + HEADER, &search)))
-        return NULL;
-    block_t *b = align <= GRANULE ? find_roomy(s, size, &gap) : NULL;
-    if (b == NULL)
-        b = find_free(s, search);
-    if (b == NULL)
-        return NULL;
-    list_remove(s, b);
-    b->size &= ~FLAG_MASK;
-    if (gap != 0)
-        b = cut_front(s, b, gap);
-    else if (align > GRANULE)
-        b = trim_front(s, b, align);
-    split_fresh(s, b, size);
-    return b;
-}
-
-/* Largest free back-end block: the highest non-empty list, walked. */
-static size_t be_largest(const struct segfit_heap *s)
-{
-    if (s->fl_bitmap == 0)
-        return 0;
-    int fl = 63 - __builtin_clzll(s->fl_bitmap);
-    int sl = 31 - __builtin_clz(s->sl_bitmap[fl]);
-    size_t largest = 0;
-    for (const block_t *b = s->free[fl][sl]; b != NULL; b = b->next_free)
-        if (block_size(b) > largest)
-            largest = block_size(b);
-    return largest;
-}
-
-/* One free block over [first, sentinel): the state right after init, for
- * the same bounds. Front-end state is cleared; counters other than the
- * peak must already be zero (nothing is live). */
+/* The state right after init, for the same bounds: front-end state
+ * cleared, one free back-end block. Counters other than the peak must
+ * already be zero (nothing is live). */
 static void be_reset(struct segfit_heap *s)
 {
     memset(s->lists, 0, sizeof s->lists);
-    memset(s->sl_bitmap, 0, sizeof s->sl_bitmap);
-    memset(s->free, 0, sizeof s->free);
-    s->fl_bitmap = 0;
-    s->free_blocks = s->free_bytes = 0;
     s->bump = s->bump_end = 0;
     s->run = NULL;
     s->runs = 0;
-    s->first->prev_phys = NULL;
-    s->first->size = (uintptr_t)s->sentinel - block_payload(s->first);
-    s->sentinel->prev_phys = s->first;
-    s->sentinel->size = 0;
-    release(s, s->first);
+    tlsf_core_reset(&s->be);
 }
 
 /* When nothing is live, every run holds only cached blocks: give them all
@@ -354,12 +49,12 @@ static bool reclaim_if_empty(struct segfit_heap *s)
     return true;
 }
 
-/* be_alloc, retried once after reclaiming the runs of an empty heap. */
+/* tlsf_core_alloc, retried once after reclaiming the runs of an empty heap. */
 static block_t *be_alloc_reclaiming(struct segfit_heap *s, size_t size, size_t align)
 {
-    block_t *b = be_alloc(s, size, align);
+    block_t *b = tlsf_core_alloc(&s->be, size, align);
     if (b == NULL && reclaim_if_empty(s))
-        b = be_alloc(s, size, align);
+        b = tlsf_core_alloc(&s->be, size, align);
     return b;
 }
 
@@ -434,19 +129,6 @@ static uintptr_t carve(struct segfit_heap *s, size_t c, size_t align)
     return p;
 }
 
-/* A used block for a run: the block a request for `min` payload bytes finds
- * (good fit: from the smallest list sure to fit), cut to `max` if longer. */
-static block_t *be_alloc_run(struct segfit_heap *s, size_t min, size_t max)
-{
-    block_t *b = find_free(s, min);
-    if (b == NULL)
-        return NULL;
-    list_remove(s, b);
-    b->size &= ~FLAG_MASK;
-    split_fresh(s, b, block_size(b) < max ? block_size(b) : max);
-    return b;
-}
-
 /* Retires the current run (its uncarved tail goes on the class lists) and
  * takes a new one: the smallest free block of at least SEGFIT_RUN_MIN bytes
  * (else of `need` bytes), up to SEGFIT_RUN bytes of it. Small blocks so
@@ -454,14 +136,14 @@ static block_t *be_alloc_run(struct segfit_heap *s, size_t min, size_t max)
 static bool new_run(struct segfit_heap *s, size_t need)
 {
     size_t min;
-    if (!adjust_size(need, &min))
+    if (!tlsf_adjust_size(need, &min))
         return false;
     size_t want = min < SEGFIT_RUN_MIN ? SEGFIT_RUN_MIN : min;
-    block_t *b = be_alloc_run(s, want, SEGFIT_RUN);
+    block_t *b = tlsf_core_alloc_up_to(&s->be, want, SEGFIT_RUN);
     if (b == NULL && want > min)
-        b = be_alloc_run(s, min, SEGFIT_RUN);
+        b = tlsf_core_alloc_up_to(&s->be, min, SEGFIT_RUN);
     if (b == NULL && reclaim_if_empty(s))
-        b = be_alloc_run(s, want, SEGFIT_RUN);
+        b = tlsf_core_alloc_up_to(&s->be, want, SEGFIT_RUN);
     if (b == NULL)
         return false;
     if (s->run != NULL)
@@ -545,7 +227,7 @@ static size_t cached_size(const struct cached *k)
  * block outside the heap or met twice (a cycle, or in two lists). */
 static struct cached *gather_cached(struct segfit_heap *s)
 {
-    uintptr_t lo = block_payload(s->first), hi = (uintptr_t)s->sentinel;
+    uintptr_t lo = block_payload(s->be.first), hi = (uintptr_t)s->be.sentinel;
     struct cached *all = NULL;
     for (size_t c = 0; c < SEGFIT_CLASSES; c++) {
         size_t bytes = class_bytes(c);
@@ -662,7 +344,7 @@ static block_t *reclaim_range(struct segfit_heap *s, block_t *r, uintptr_t a, ui
     }
     s->runs--; /* r became f, plus the pieces counted above */
     f->size = to - from;
-    f = release(s, f);
+    f = tlsf_core_release(&s->be, f);
     return rest != NULL ? rest : f;
 }
 
@@ -680,8 +362,8 @@ static bool reclaim_cached(struct segfit_heap *s)
     }
     struct cached *k = sort_cached(gather_cached(s));
     any |= k != NULL;
-    block_t *b = s->first;
-    while (k != NULL && b != s->sentinel) {
+    block_t *b = s->be.first;
+    while (k != NULL && b != s->be.sentinel) {
         if ((uintptr_t)k >= (uintptr_t)block_next(b)) {
             b = block_next(b);
             continue;
@@ -751,11 +433,11 @@ static void count_alloc(struct segfit_heap *s, size_t size)
 static void *large_alloc(struct segfit_heap *s, struct layout l, bool reclaim)
 {
     size_t size;
-    if (!adjust_size(l.size, &size))
+    if (!tlsf_adjust_size(l.size, &size))
         return NULL;
     block_t *b = be_alloc_reclaiming(s, size, l.align);
     if (b == NULL && reclaim && reclaim_cached(s))
-        b = be_alloc(s, size, l.align);
+        b = tlsf_core_alloc(&s->be, size, l.align);
     if (b == NULL)
         return NULL;
     s->large_live++;
@@ -797,13 +479,8 @@ static void *segfit_alloc(void *self, struct layout l)
 /* The back-end block of a large pointer; panics when `ptr` cannot be one. */
 static block_t *live_block(struct segfit_heap *s, void *ptr, struct layout l, const char *what)
 {
-    uintptr_t p = (uintptr_t)ptr;
-    size_t size;
-    if (p % GRANULE != 0 || p < block_payload(s->first) || p >= (uintptr_t)s->sentinel)
-        panic("segfit: %s of %p, which is not in this heap", what, ptr);
-    block_t *b = block_from_payload(ptr);
-    if ((b->size & (FLAG_FREE | FLAG_RUN)) != 0 || !adjust_size(l.size, &size) ||
-        block_size(b) < size || s->large_live == 0 || s->bytes_in_use < l.size)
+    block_t *b = tlsf_core_live_block(&s->be, ptr, l.size, "segfit", what);
+    if (s->large_live == 0 || s->bytes_in_use < l.size)
         panic("segfit: %s of %p: not a live block of %zu bytes (double free?)", what, ptr, l.size);
     return b;
 }
@@ -815,7 +492,7 @@ __attribute__((noinline)) static void large_dealloc(struct segfit_heap *s, void 
     s->large_live--;
     s->live--;
     s->bytes_in_use -= l.size;
-    release(s, b);
+    tlsf_core_release(&s->be, b);
 }
 
 /* Fast path: push on the class list. */
@@ -863,88 +540,22 @@ static void *small_realloc_in_place(struct segfit_heap *s, void *ptr, struct lay
     return NULL;
 }
 
-/* Slides used block `b` down into its free predecessor (and over a free
- * successor) when together they hold `size` bytes at `align`: the last
- * resort of a realloc that found no other room. NULL if they do not. */
-static void *slide_down(struct segfit_heap *s, block_t *b, size_t size, size_t align, size_t copy)
-{
-    block_t *prev = b->prev_phys, *next = block_next(b);
-    if (prev == NULL || !block_is_free(prev) || block_payload(prev) % align != 0)
-        return NULL;
-    size_t total = block_size(prev) + HEADER + block_size(b);
-    if (block_is_free(next))
-        total += HEADER + block_size(next);
-    if (total < size)
-        return NULL;
-    list_remove(s, prev);
-    if (block_is_free(next)) {
-        list_remove(s, next);
-        absorb_next(b, next);
-    }
-    prev->size = block_size(prev);
-    absorb_next(prev, b);
-    memmove((void *)block_payload(prev), (void *)block_payload(b), copy);
-    split_fresh(s, prev, size);
-    return (void *)block_payload(prev);
-}
-
-/* Shrinking used block `b` in place would leave a free tail that used
- * blocks fence in on both sides, a hole only smaller requests can use. Once
- * less than half the heap is free, when fragmentation starts to decide
- * which large request fails, such a shrink copies instead: if the tail is
- * SEGFIT_SHRINK_MOVE_MIN bytes or more and a free block holds the new
- * `size` with less than a quarter of the tail to spare, the block moves
- * there and all of it goes back, merging with its free neighbours. NULL
- * (nothing changed) when that does not apply. */
-static void *shrink_by_moving(struct segfit_heap *s, block_t *b, struct layout l, size_t new_size,
-                              size_t size)
-{
-    size_t tail = block_size(b) - size;
-    size_t heap = (uintptr_t)s->sentinel - (uintptr_t)s->first;
-    if (tail < SEGFIT_SHRINK_MOVE_MIN || block_is_free(block_next(b)) || l.align > GRANULE ||
-        s->free_bytes > heap / 2)
-        return NULL;
-    block_t *f = find_free(s, size);
-    if (f == NULL || block_size(f) - size >= tail / 4)
-        return NULL;
-    list_remove(s, f);
-    f->size &= ~FLAG_MASK;
-    split_fresh(s, f, size);
-    memcpy((void *)block_payload(f), (void *)block_payload(b), new_size);
-    release(s, b);
-    return resized_in_place(s, (void *)block_payload(f), l.size, new_size);
-}
-
-/* Large to large: shrink in place (or move to a snug free block, see
- * above), grow into a free successor, else move;
- * when nothing else has room, slide into a free predecessor. If none of
- * that works (nothing has changed then), once more after reclaiming cached
- * blocks, which may free the block's neighbours as well as room elsewhere. */
+/* Large to large: in place when the back end can (grow into a free
+ * successor, shrink, slide down, or shrink into a snug free block: see
+ * tlsf_core_resize), else move. If neither works (nothing has changed
+ * then), once more after reclaiming cached blocks, which may free the
+ * block's neighbours as well as room elsewhere. */
 static void *large_realloc(struct segfit_heap *s, void *ptr, struct layout l, size_t new_size)
 {
     block_t *b = live_block(s, ptr, l, "realloc");
-    size_t size;
-    if (!adjust_size(new_size, &size))
+    size_t size, copy = l.size < new_size ? l.size : new_size;
+    if (!tlsf_adjust_size(new_size, &size))
         return NULL;
     for (bool reclaimed = false;; reclaimed = true) {
-        block_t *next = block_next(b);
-        if (size <= block_size(b)) {
-            void *q = shrink_by_moving(s, b, l, new_size, size);
-            if (q != NULL)
-                return q;
-        } else if (block_is_free(next) && block_size(b) + HEADER + block_size(next) >= size) {
-            list_remove(s, next);
-            absorb_next(b, next);
-        }
-        if (size <= block_size(b)) {
-            split(s, b, size);
-            return resized_in_place(s, ptr, l.size, new_size);
-        }
-        size_t copy = l.size < new_size ? l.size : new_size;
-        void *q = slide_down(s, b, size, l.align < GRANULE ? GRANULE : l.align, copy);
-        if (q != NULL)
-            return resized_in_place(s, q, l.size, new_size);
-        q = large_alloc(s, (struct layout){.size = new_size, .align = l.align}, false);
+        block_t *r = tlsf_core_resize(&s->be, b, size, l.align, copy);
+        if (r != NULL)
+            return resized_in_place(s, (void *)block_payload(r), l.size, new_size);
+        void *q = large_alloc(s, (struct layout){.size = new_size, .align = l.align}, false);
         if (q != NULL) {
             memcpy(q, ptr, copy);
             large_dealloc(s, ptr, l);
@@ -980,50 +591,17 @@ static void *segfit_realloc(void *self, void *ptr, struct layout l, size_t new_s
 static enum allocator_init_error segfit_init(void *self, void *start, size_t size)
 {
     struct segfit_heap *s = self;
-    uintptr_t end, heap_start;
-    if (!heap_region_end(start, size, &end))
-        return ALLOCATOR_INIT_REGION_WRAPS;
-    if (!heap_align_up((uintptr_t)start, GRANULE, &heap_start))
-        return ALLOCATOR_INIT_REGION_TOO_SMALL;
-    uintptr_t heap_end = heap_align_down(end, GRANULE);
-    if (heap_end <= heap_start || heap_end - heap_start < MIN_BLOCK + HEADER)
-        return ALLOCATOR_INIT_REGION_TOO_SMALL;
-    if (heap_end - heap_start - 2 * HEADER > SEGFIT_BLOCK_MAX)
-        heap_end = heap_start + SEGFIT_BLOCK_MAX + 2 * HEADER;
     memset(s, 0, sizeof *s);
-    s->region_start = (uintptr_t)start;
-    s->region_end = end;
-    s->first = (block_t *)heap_start;
-    s->sentinel = (block_t *)(heap_end - HEADER);
-    be_reset(s);
-    return ALLOCATOR_INIT_OK;
+    enum allocator_init_error e = tlsf_core_init(&s->be, start, size);
+    if (e == ALLOCATOR_INIT_OK)
+        be_reset(s);
+    return e;
 }
 
-/* The old sentinel becomes the header of a free block over the new memory
- * (merged with the last block if that is free); a new sentinel ends it. */
 static bool segfit_extend(void *self, size_t more)
 {
     struct segfit_heap *s = self;
-    uintptr_t region_end;
-    if (__builtin_add_overflow(s->region_end, more, &region_end))
-        return false;
-    uintptr_t old_end = (uintptr_t)s->sentinel + HEADER;
-    uintptr_t heap_end = heap_align_down(region_end, GRANULE);
-    if (heap_end < old_end || heap_end - old_end < MIN_BLOCK)
-        return false;
-    size_t payload = heap_end - old_end - HEADER;
-    block_t *last = s->sentinel->prev_phys;
-    if (payload > SEGFIT_BLOCK_MAX ||
-        (block_is_free(last) && block_size(last) + HEADER + payload > SEGFIT_BLOCK_MAX))
-        return false;
-    block_t *b = s->sentinel;
-    b->size = payload;
-    s->sentinel = block_next(b);
-    s->sentinel->prev_phys = b;
-    s->sentinel->size = 0;
-    s->region_end = region_end;
-    release(s, b);
-    return true;
+    return tlsf_core_extend(&s->be, more);
 }
 
 /* ==== Introspection ======================================================= */
@@ -1048,91 +626,20 @@ static void segfit_stats(void *self, struct heap_stats *out)
     struct segfit_heap *s = self;
     reclaim_if_empty(s);
     size_t small_largest, tail = s->bump_end - s->bump;
-    size_t free = s->free_bytes + cached_bytes(s, &small_largest) + tail;
-    size_t largest = be_largest(s);
+    size_t free = s->be.free_bytes + cached_bytes(s, &small_largest) + tail;
+    size_t largest = tlsf_core_largest(&s->be);
     if (small_largest > largest)
         largest = small_largest;
     if (tail > largest)
         largest = tail;
     *out = (struct heap_stats){
-        .region_size = s->region_end - s->region_start,
+        .region_size = s->be.region_end - s->be.region_start,
         .bytes_in_use = s->bytes_in_use,
         .peak_bytes_in_use = s->peak,
         .bytes_free = free,
         .largest_free_block = largest,
         .live_allocations = s->live,
     };
-}
-
-/* Physical walk: blocks tile [first, sentinel] exactly, boundary tags agree,
- * no two free blocks touch; returns the run bytes. */
-static size_t check_blocks(const struct segfit_heap *s)
-{
-    size_t free_blocks = 0, free_bytes = 0, used = 0, runs = 0, run_bytes = 0;
-    const block_t *prev = NULL, *b = s->first;
-    while (b != s->sentinel) {
-        if ((uintptr_t)b % GRANULE != 0 || (b->size & FLAG_MASK & ~(FLAG_FREE | FLAG_RUN)) != 0 ||
-            block_size(b) < MIN_PAYLOAD || block_next(b) > s->sentinel || block_next(b) <= b ||
-            (block_is_free(b) && block_is_run(b)))
-            panic("segfit: block %p (size %#zx) is malformed or passes the heap end",
-                  (const void *)b, b->size);
-        if (b->prev_phys != prev)
-            panic("segfit: block %p has prev_phys %p, expected %p", (const void *)b,
-                  (const void *)b->prev_phys, (const void *)prev);
-        if (block_is_free(b)) {
-            if (prev != NULL && block_is_free(prev))
-                panic("segfit: free blocks %p and %p touch (not coalesced)", (const void *)prev,
-                      (const void *)b);
-            free_blocks++;
-            free_bytes += block_size(b);
-        } else if (block_is_run(b)) {
-            runs++;
-            run_bytes += block_size(b);
-        } else {
-            used++;
-        }
-        prev = b;
-        b = block_next(b);
-    }
-    if (s->sentinel->size != 0 || s->sentinel->prev_phys != prev)
-        panic("segfit: sentinel %p corrupted", (const void *)s->sentinel);
-    if (free_blocks != s->free_blocks || free_bytes != s->free_bytes)
-        panic("segfit: walk found %zu free blocks / %zu bytes, counters say %zu / %zu", free_blocks,
-              free_bytes, s->free_blocks, s->free_bytes);
-    if (used != s->large_live || runs != s->runs)
-        panic("segfit: walk found %zu large blocks and %zu runs, counters say %zu and %zu", used,
-              runs, s->large_live, s->runs);
-    return run_bytes;
-}
-
-/* Every back-end list: bitmaps agree with emptiness, every member is free,
- * in the heap, in the right list, doubly linked; all free blocks listed. */
-static void check_lists(const struct segfit_heap *s)
-{
-    size_t listed = 0;
-    for (int fl = 0; fl < SEGFIT_FL_COUNT; fl++) {
-        bool fl_bit = (s->fl_bitmap >> fl) & 1;
-        if (fl_bit != (s->sl_bitmap[fl] != 0))
-            panic("segfit: fl bitmap bit %d disagrees with sl bitmap %#x", fl, s->sl_bitmap[fl]);
-        for (int sl = 0; sl < SEGFIT_SL_COUNT; sl++) {
-            const block_t *prev = NULL;
-            if (((s->sl_bitmap[fl] >> sl) & 1) != (s->free[fl][sl] != NULL))
-                panic("segfit: sl bitmap bit [%d][%d] disagrees with its list", fl, sl);
-            for (const block_t *b = s->free[fl][sl]; b != NULL; prev = b, b = b->next_free) {
-                int bfl, bsl;
-                if (++listed > s->free_blocks)
-                    panic("segfit: more listed blocks than free blocks (cycle?)");
-                if (b < s->first || b >= s->sentinel || !block_is_free(b) || b->prev_free != prev)
-                    panic("segfit: list [%d][%d] holds a bad block %p", fl, sl, (const void *)b);
-                mapping_insert(block_size(b), &bfl, &bsl);
-                if (bfl != fl || bsl != sl)
-                    panic("segfit: block %p of %zu bytes in list [%d][%d], belongs in [%d][%d]",
-                          (const void *)b, block_size(b), fl, sl, bfl, bsl);
-            }
-        }
-    }
-    if (s->fl_bitmap >> SEGFIT_FL_COUNT != 0 || listed != s->free_blocks)
-        panic("segfit: %zu blocks listed, %zu free", listed, s->free_blocks);
 }
 
 /* Cached small blocks inside [lo, hi). */
@@ -1165,15 +672,15 @@ static void check_small(const struct segfit_heap *s, size_t run_bytes)
             if (++steps > run_bytes / Q)
                 panic("segfit: class %zu list longer than its runs can hold (cycle, double free?)",
                       class_bytes(c));
-            if (p % class_align(c) != 0 || p < block_payload(s->first) ||
-                p >= (uintptr_t)s->sentinel || (p + class_bytes(c) > s->bump && p < s->bump_end))
+            if (p % class_align(c) != 0 || p < block_payload(s->be.first) ||
+                p >= (uintptr_t)s->be.sentinel || (p + class_bytes(c) > s->bump && p < s->bump_end))
                 panic("segfit: class %zu block %p misaligned, outside the heap or uncarved",
                       class_bytes(c), (const void *)b);
         }
         cached += steps;
     }
     size_t inside = 0;
-    for (const block_t *b = s->first; b != s->sentinel; b = block_next(b))
+    for (const block_t *b = s->be.first; b != s->be.sentinel; b = block_next(b))
         if (block_is_run(b))
             inside += cached_within(s, block_payload(b), (uintptr_t)block_next(b));
     if (inside != cached)
@@ -1184,8 +691,12 @@ static void check_small(const struct segfit_heap *s, size_t run_bytes)
 static void segfit_check(void *self)
 {
     struct segfit_heap *s = self;
-    size_t run_bytes = check_blocks(s);
-    check_lists(s);
+    struct tlsf_census n;
+    tlsf_core_check(&s->be, "segfit", &n);
+    if (n.used != s->large_live || n.marked != s->runs)
+        panic("segfit: walk found %zu large blocks and %zu runs, counters say %zu and %zu", n.used,
+              n.marked, s->large_live, s->runs);
+    size_t run_bytes = n.marked_bytes;
     check_small(s, run_bytes);
     if (s->live < s->large_live || (s->live == 0 && s->bytes_in_use != 0) ||
         s->peak < s->bytes_in_use)

@@ -12,9 +12,10 @@
  *     |     Empty list: carve from the current run with a bump pointer.
  *     |
  *     +-- anything else ------------------------------------------> back end
- *           TLSF with boundary tags (16-byte header, 16-byte granule,
- *           32 second-level lists): good fit in two bit scans, after a
- *           best-of-8 look at the request's own list; immediate coalescing.
+ *           the TLSF core (tlsf_core.h): boundary tags (16-byte header,
+ *           16-byte granule), 32 second-level lists, good fit in two bit
+ *           scans after a best-of-8 look at the request's own list, room
+ *           to grow while the heap is mostly free, immediate coalescing.
  *
  *   region:  [hdr|run: small blocks of every class ][hdr|large ][hdr|free ]...[sentinel]
  *
@@ -51,19 +52,12 @@
  * requests only. The pass also catches a small double free (a block met
  * twice, or overlapping another) and panics.
  *
- * Room to grow: while SEGFIT_ROOMY_PERCENT of the heap is free, a large
- * request of SEGFIT_ROOM_MIN bytes or more is cut from the largest free
- * block, after a free gap as long as the large block that ends just
- * before it, so that block can grow in place instead of moving. Once the
- * heap fills, placement is good fit again and the gaps fill like any hole.
- *
  * Realloc: small blocks stay in place within their class, shrink in place
  * (the tail goes on the lists) and grow in place at the top of the current
- * run; large blocks shrink in place (unless that would fence in a free tail
- * of SEGFIT_SHRINK_MOVE_MIN bytes or more and a free block fits the new
- * size snugly: then they move there, and the whole old block merges with
- * its free neighbours), grow into a free successor, slide down into a free
- * predecessor (memmove), and only then move.
+ * run; large blocks resize in place when the core can (tlsf_core_resize:
+ * grow into a free successor, shrink, slide down into a free
+ * predecessor, or shrink into a snug free block once the heap is half
+ * full), and only then move.
  *
  * Worst-case time (copying excluded):
  *   small alloc/dealloc/realloc: O(1) on the fast path (a list pop or
@@ -96,29 +90,16 @@
 #include <stdint.h>
 
 #include "mm/heap/allocator.h"
+#include "mm/heap/tlsf_core.h"
 
-#define SEGFIT_QUANTUM         8    /* small block sizes are multiples of this */
-#define SEGFIT_SMALL_MAX       1024 /* largest small block */
-#define SEGFIT_SMALL_ALIGN     64   /* largest alignment the front end serves */
-#define SEGFIT_CLASSES         (SEGFIT_SMALL_MAX / SEGFIT_QUANTUM + 1)
-#define SEGFIT_RUN             16384 /* bytes a run takes from the back end when it can */
-#define SEGFIT_RUN_MIN         4096  /* runs come from the smallest free block this long */
-#define SEGFIT_RECLAIM_MIN     1024  /* free ranges this long leave their run when reclaimed */
-#define SEGFIT_ALIGNED_SCAN    16    /* blocks a more aligned small request looks at */
-#define SEGFIT_SHRINK_MOVE_MIN 4096  /* a shrink fencing in a free tail this long may move */
-#define SEGFIT_ROOM_MIN        4096  /* large blocks this long get room to grow behind them, */
-#define SEGFIT_ROOMY_PERCENT   60    /* while this much of the heap is free */
-
-/* The back end's lists: as tlsf.h. */
-#define SEGFIT_ALIGN_SHIFT  4
-#define SEGFIT_SL_SHIFT     5
-#define SEGFIT_SL_COUNT     (1 << SEGFIT_SL_SHIFT)
-#define SEGFIT_FL_SHIFT     (SEGFIT_SL_SHIFT + SEGFIT_ALIGN_SHIFT)
-#define SEGFIT_FL_MAX_SHIFT 48
-#define SEGFIT_FL_COUNT     (SEGFIT_FL_MAX_SHIFT - SEGFIT_FL_SHIFT + 1)
-#define SEGFIT_BLOCK_MAX    (((size_t)1 << SEGFIT_FL_MAX_SHIFT) - (1 << SEGFIT_ALIGN_SHIFT))
-
-struct segfit_block;
+#define SEGFIT_QUANTUM      8    /* small block sizes are multiples of this */
+#define SEGFIT_SMALL_MAX    1024 /* largest small block */
+#define SEGFIT_SMALL_ALIGN  64   /* largest alignment the front end serves */
+#define SEGFIT_CLASSES      (SEGFIT_SMALL_MAX / SEGFIT_QUANTUM + 1)
+#define SEGFIT_RUN          16384 /* bytes a run takes from the back end when it can */
+#define SEGFIT_RUN_MIN      4096  /* runs come from the smallest free block this long */
+#define SEGFIT_RECLAIM_MIN  1024  /* free ranges this long leave their run when reclaimed */
+#define SEGFIT_ALIGNED_SCAN 16    /* blocks a more aligned small request looks at */
 
 struct segfit_small {
     struct segfit_small *next;
@@ -130,18 +111,11 @@ struct segfit_heap {
     struct segfit_small *lists[SEGFIT_CLASSES];
     size_t live, bytes_in_use, peak; /* every live block, sum of their layout.size */
     uintptr_t bump, bump_end;        /* uncarved part of the current run */
-    struct segfit_block *run;        /* the current run (NULL: none) */
+    struct tlsf_block *run;          /* the current run (NULL: none) */
     size_t runs;                     /* run blocks in the heap */
     size_t large_live;               /* live blocks the back end serves directly */
 
-    /* Back end. */
-    uintptr_t region_start, region_end; /* as given to init/extend */
-    struct segfit_block *first;         /* lowest block */
-    struct segfit_block *sentinel;      /* zero-size used block ending the heap */
-    uint64_t fl_bitmap;
-    uint32_t sl_bitmap[SEGFIT_FL_COUNT];
-    struct segfit_block *free[SEGFIT_FL_COUNT][SEGFIT_SL_COUNT];
-    size_t free_blocks, free_bytes; /* listed blocks, sum of their payload sizes */
+    struct tlsf_core be; /* the back end; runs are its marked blocks */
 };
 
 extern const struct allocator_ops segfit_ops;

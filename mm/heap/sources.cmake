@@ -8,6 +8,7 @@ set(KEEL_HEAP_PORTABLE_SOURCES
     mm/heap/bump.c
     mm/heap/linked_list.c
     mm/heap/fixed_block.c
+    mm/heap/tlsf_core.c
     mm/heap/tlsf.c
     mm/heap/segfit.c
     mm/heap/heap.c

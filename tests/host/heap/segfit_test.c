@@ -445,14 +445,14 @@ static void segfit_check_detects_a_broken_bitmap(void **state)
     static uint32_t saved;
     test_heap_open(&h, &heap_kind_segfit, 16 * KIB, 0, 16 * KIB);
     s = h.state;
-    int fl = 63 - __builtin_clzll(s->fl_bitmap);
-    saved = s->sl_bitmap[fl];
-    s->sl_bitmap[fl] = 0;
+    int fl = 63 - __builtin_clzll(s->be.fl_bitmap);
+    saved = s->be.sl_bitmap[fl];
+    s->be.sl_bitmap[fl] = 0;
     EXPECT_PANIC(h.a.ops->check(h.state), "segfit: fl bitmap");
-    s->sl_bitmap[fl] = saved;
-    s->free_bytes--;
+    s->be.sl_bitmap[fl] = saved;
+    s->be.free_bytes--;
     EXPECT_PANIC(h.a.ops->check(h.state), "segfit: walk found");
-    s->free_bytes++;
+    s->be.free_bytes++;
     h.a.ops->check(h.state);
     test_heap_close(&h);
 }

@@ -135,14 +135,14 @@ static void tlsf_check_detects_a_broken_free_list(void **state)
     static uint32_t saved;
     test_heap_open(&h, &heap_kind_tlsf, 16 * KIB, 0, 16 * KIB);
     s = h.state;
-    int fl = 63 - __builtin_clzll(s->fl_bitmap);
-    saved = s->sl_bitmap[fl];
-    s->sl_bitmap[fl] = 0; /* the list is there, its bit is gone */
+    int fl = 63 - __builtin_clzll(s->core.fl_bitmap);
+    saved = s->core.sl_bitmap[fl];
+    s->core.sl_bitmap[fl] = 0; /* the list is there, its bit is gone */
     EXPECT_PANIC(h.a.ops->check(h.state), "tlsf: fl bitmap");
-    s->sl_bitmap[fl] = saved;
-    s->free_bytes--;
+    s->core.sl_bitmap[fl] = saved;
+    s->core.free_bytes--;
     EXPECT_PANIC(h.a.ops->check(h.state), "tlsf: walk found");
-    s->free_bytes++;
+    s->core.free_bytes++;
     h.a.ops->check(h.state);
     test_heap_close(&h);
 }
