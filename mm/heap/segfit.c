@@ -74,8 +74,8 @@ static bool is_small(struct layout l)
     return l.size <= SEGFIT_SMALL_MAX && l.align <= SEGFIT_SMALL_ALIGN;
 }
 
-/* ceil(size / 8) for alignments up to 8: 0 for size 0, whose blocks are 8
- * bytes like class 1's. */
+/* ceil(size / 8), whatever the alignment: 0 for size 0, whose blocks are
+ * 8 bytes like class 1's. */
 static size_t class_of(size_t size)
 {
     return (size + Q - 1) / Q;
@@ -130,7 +130,7 @@ static uintptr_t carve(struct segfit_heap *s, size_t c, size_t align)
 }
 
 /* Retires the current run (its uncarved tail goes on the class lists) and
- * takes a new one: the smallest free block of at least SEGFIT_RUN_MIN bytes
+ * takes a new one: the free block good fit finds for SEGFIT_RUN_MIN bytes
  * (else of `need` bytes), up to SEGFIT_RUN bytes of it. Small blocks so
  * fill the holes between large ones first, as in a plain good-fit heap. */
 static bool new_run(struct segfit_heap *s, size_t need)
@@ -139,11 +139,14 @@ static bool new_run(struct segfit_heap *s, size_t need)
     if (!tlsf_adjust_size(need, &min))
         return false;
     size_t want = min < SEGFIT_RUN_MIN ? SEGFIT_RUN_MIN : min;
-    block_t *b = tlsf_core_alloc_up_to(&s->be, want, SEGFIT_RUN);
-    if (b == NULL && want > min)
-        b = tlsf_core_alloc_up_to(&s->be, min, SEGFIT_RUN);
-    if (b == NULL && reclaim_if_empty(s))
+    block_t *b = NULL;
+    for (int pass = 0; b == NULL && pass < 2; pass++) {
+        if (pass == 1 && !reclaim_if_empty(s))
+            break;
         b = tlsf_core_alloc_up_to(&s->be, want, SEGFIT_RUN);
+        if (b == NULL && want > min)
+            b = tlsf_core_alloc_up_to(&s->be, min, SEGFIT_RUN);
+    }
     if (b == NULL)
         return false;
     if (s->run != NULL)
@@ -464,6 +467,8 @@ static void *segfit_alloc(void *self, struct layout l)
 {
     struct segfit_heap *s = self;
     size_t c = class_of(l.size);
+    /* align <= Q implies align <= class_align(c); it is tested first because
+     * it is the common case and cheaper. */
     if (l.size <= SEGFIT_SMALL_MAX && (l.align <= Q || l.align <= class_align(c))) {
         small_t **head = &s->lists[c];
         small_t *b = *head;
@@ -510,7 +515,7 @@ static void segfit_dealloc(void *self, void *ptr, struct layout l)
     large_dealloc(s, ptr, l);
 }
 
-static void *resized_in_place(struct segfit_heap *s, void *ptr, size_t old_size, size_t new_size)
+static void *count_resize(struct segfit_heap *s, void *ptr, size_t old_size, size_t new_size)
 {
     s->bytes_in_use = s->bytes_in_use - old_size + new_size;
     if (s->bytes_in_use > s->peak)
@@ -531,11 +536,11 @@ static void *small_realloc_in_place(struct segfit_heap *s, void *ptr, struct lay
         return NULL;
     if (want <= have) {
         push_range(s, p + want, have - want);
-        return resized_in_place(s, ptr, l.size, new_size);
+        return count_resize(s, ptr, l.size, new_size);
     }
     if (p + have == s->bump && want - have <= s->bump_end - s->bump) {
         s->bump += want - have;
-        return resized_in_place(s, ptr, l.size, new_size);
+        return count_resize(s, ptr, l.size, new_size);
     }
     return NULL;
 }
@@ -554,7 +559,7 @@ static void *large_realloc(struct segfit_heap *s, void *ptr, struct layout l, si
     for (bool reclaimed = false;; reclaimed = true) {
         block_t *r = tlsf_core_resize(&s->be, b, size, l.align, copy);
         if (r != NULL)
-            return resized_in_place(s, (void *)block_payload(r), l.size, new_size);
+            return count_resize(s, (void *)block_payload(r), l.size, new_size);
         void *q = large_alloc(s, (struct layout){.size = new_size, .align = l.align}, false);
         if (q != NULL) {
             memcpy(q, ptr, copy);
@@ -578,7 +583,7 @@ static void *segfit_realloc(void *self, void *ptr, struct layout l, size_t new_s
     } else if (!small_old && !small_new) {
         return large_realloc(s, ptr, l, new_size);
     }
-    void *q = segfit_alloc(s, nl);
+    void *q = small_new ? segfit_alloc(s, nl) : large_alloc(s, nl, true);
     if (q == NULL)
         return NULL;
     memcpy(q, ptr, l.size < new_size ? l.size : new_size);
@@ -591,11 +596,8 @@ static void *segfit_realloc(void *self, void *ptr, struct layout l, size_t new_s
 static enum allocator_init_error segfit_init(void *self, void *start, size_t size)
 {
     struct segfit_heap *s = self;
-    memset(s, 0, sizeof *s);
-    enum allocator_init_error e = tlsf_core_init(&s->be, start, size);
-    if (e == ALLOCATOR_INIT_OK)
-        be_reset(s);
-    return e;
+    memset(s, 0, sizeof *s); /* front end empty, no run */
+    return tlsf_core_init(&s->be, start, size);
 }
 
 static bool segfit_extend(void *self, size_t more)

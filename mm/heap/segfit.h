@@ -21,7 +21,7 @@
  *
  * A run is an ordinary back-end block (flagged RUN) that the front end
  * carves small blocks of any class from, in address order: up to
- * SEGFIT_RUN bytes of the smallest free block of at least SEGFIT_RUN_MIN
+ * SEGFIT_RUN bytes of the free block good fit finds for SEGFIT_RUN_MIN
  * bytes (good fit, so small blocks fill the holes between large ones), or
  * at the heap's end of any block that still fits. Every small block of a
  * class lies at the natural alignment of its size (capped at
@@ -66,7 +66,7 @@
  *   block of a larger class) is bounded by SEGFIT_CLASSES O(1) steps and
  *   three back-end searches, independent of the number of blocks.
  *   large alloc, dealloc, realloc in place, extend: O(1), as TLSF (at most
- *   2 x 8 blocks looked at in one list, two merges, one split).
+ *   8 blocks looked at in one list, two merges, two splits).
  *   Only when a request would otherwise fail (the back end is exhausted
  *   for it and the class lists cannot serve it), once per request: the
  *   reclaim pass, O(n log n + b) for n cached small blocks and b back-end
@@ -97,7 +97,7 @@
 #define SEGFIT_SMALL_ALIGN  64   /* largest alignment the front end serves */
 #define SEGFIT_CLASSES      (SEGFIT_SMALL_MAX / SEGFIT_QUANTUM + 1)
 #define SEGFIT_RUN          16384 /* bytes a run takes from the back end when it can */
-#define SEGFIT_RUN_MIN      4096  /* runs come from the smallest free block this long */
+#define SEGFIT_RUN_MIN      4096  /* runs come from a free block (good fit) this long */
 #define SEGFIT_RECLAIM_MIN  1024  /* free ranges this long leave their run when reclaimed */
 #define SEGFIT_ALIGNED_SCAN 16    /* blocks a more aligned small request looks at */
 

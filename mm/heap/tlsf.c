@@ -46,7 +46,8 @@ static void tlsf_dealloc(void *self, void *ptr, struct layout layout)
     tlsf_core_release(&s->core, b);
 }
 
-/* In place when the core can (see tlsf_core_resize), else alloc + copy +
+/* Without allocating elsewhere when the core can (see tlsf_core_resize:
+ * the block may still move, into its free neighbours), else alloc + copy +
  * dealloc; NULL leaves the block untouched. */
 static void *tlsf_realloc(void *self, void *ptr, struct layout layout, size_t new_size)
 {

@@ -5,8 +5,10 @@
  *   alloc    tlsf_core_alloc (good fit; room to grow while the heap is
  *            mostly free; aligned requests cut a free block off the front)
  *   dealloc  tlsf_core_release (immediate coalescing)
- *   realloc  tlsf_core_resize in place (grow into a free successor, shrink,
- *            slide down), else alloc + copy + dealloc
+ *   realloc  tlsf_core_resize without allocating elsewhere (grow into a
+ *            free successor, shrink, slide down, or, once the heap is half
+ *            full, shrink into a snug free block), else alloc + copy +
+ *            dealloc
  *
  * keel's default, segfit, is this plus a headerless small-object front end;
  * tlsf stays as the back end alone, to measure what the front end brings

@@ -86,8 +86,7 @@ static void list_remove(struct tlsf_core *c, block_t *b)
 
 /* A listed free block with at least `size` payload bytes, or NULL: the best
  * of the first TLSF_EXACT_SCAN blocks of the list `size` maps to, else the
- * head of the first list whose every block fits (two bit scans), else the
- * first fitting block among TLSF_EXACT_SCAN of its own list again. */
+ * head of the first list whose every block fits (two bit scans). */
 static block_t *find_free(struct tlsf_core *c, size_t size)
 {
     int fl, sl;
@@ -112,13 +111,6 @@ static block_t *find_free(struct tlsf_core *c, size_t size)
         if (sl_map != 0)
             return c->free[fl][__builtin_ctz(sl_map)];
     }
-    mapping_insert(size, &fl, &sl);
-    if (fl >= TLSF_FL_COUNT)
-        return NULL;
-    block_t *b = c->free[fl][sl];
-    for (int i = 0; b != NULL && i < TLSF_EXACT_SCAN; i++, b = b->next_free)
-        if (block_size(b) >= size)
-            return b;
     return NULL;
 }
 
@@ -160,8 +152,9 @@ struct tlsf_block *tlsf_core_release(struct tlsf_core *c, block_t *b)
     return b;
 }
 
-/* Trims used block `b` to `size` payload bytes if the rest can form a block
- * of its own: returns the rest (used, unlisted), else NULL. */
+/* Trims used block `b` to `size` payload bytes (whole granules, at most
+ * its size) if the rest can form a block of its own: returns the rest
+ * (used, unlisted), else NULL. */
 static block_t *cut(block_t *b, size_t size)
 {
     size_t have = block_size(b);
@@ -195,8 +188,8 @@ static void trim_fresh(struct tlsf_core *c, block_t *b, size_t size)
 }
 
 /* Cuts the first `gap` bytes (whole granules, at least MIN_BLOCK) off
- * free, unlisted block `b`: they stay free, listed; returns the (unlisted)
- * block after them. */
+ * block `b`, just taken off its list (flags cleared): they become a free,
+ * listed block; returns the (used, unlisted) block after them. */
 static block_t *cut_front(struct tlsf_core *c, block_t *b, size_t gap)
 {
     block_t *after = (block_t *)(block_payload(b) + gap - HEADER);
@@ -208,8 +201,9 @@ static block_t *cut_front(struct tlsf_core *c, block_t *b, size_t gap)
     return after;
 }
 
-/* Cuts the front of free, unlisted block `b` so that the payload of what
- * remains is `align`-aligned; the front is listed as a free block. */
+/* Cuts the front of block `b`, just taken off its list (flags cleared), so
+ * that the payload of what remains is `align`-aligned; the front becomes a
+ * free, listed block. */
 static block_t *trim_front(struct tlsf_core *c, block_t *b, size_t align)
 {
     uintptr_t mask = (uintptr_t)align - 1, payload = block_payload(b);
@@ -398,11 +392,11 @@ bool tlsf_core_extend(struct tlsf_core *c, size_t more)
     uintptr_t heap_end = heap_align_down(region_end, GRANULE);
     if (heap_end < old_end || heap_end - old_end < MIN_BLOCK)
         return false;
-    size_t payload = heap_end - old_end - HEADER;
-    block_t *last = c->sentinel->prev_phys;
-    if (payload > TLSF_BLOCK_MAX ||
-        (block_is_free(last) && block_size(last) + HEADER + payload > TLSF_BLOCK_MAX))
+    /* The whole heap stays within one block's reach, so that no merge or
+     * reset can ever build a block the lists cannot hold. */
+    if (heap_end - (uintptr_t)c->first - 2 * HEADER > TLSF_BLOCK_MAX)
         return false;
+    size_t payload = heap_end - old_end - HEADER;
     block_t *b = c->sentinel;
     b->size = payload;
     c->sentinel = block_next(b);

@@ -6,7 +6,7 @@
  * block store both use.
  *
  * Free blocks are kept in FL x SL segregated lists:
- *   first level  fl = floor(log2(size))       (sizes below 512 share fl 0)
+ *   first level  fl = floor(log2(size)) - 8   (sizes below 512 share fl 0)
  *   second level sl = the next 5 bits of size (32 linear sub-ranges per fl)
  * with a bitmap per level saying which lists are non-empty, so finding a
  * list whose every block is big enough is two bit scans.
@@ -31,8 +31,12 @@
  *   - room to grow: while TLSF_ROOMY_PERCENT of the heap is free, a request
  *     of TLSF_ROOM_MIN bytes or more is cut from the largest free block,
  *     after a free gap as long as the large block that ends just before it,
- *     so that block can grow in place instead of moving. Once the heap
- *     fills, the gaps fill like any other hole;
+ *     so that block can grow in place instead of moving. A gap is an
+ *     ordinary free block: good fit may still hand it to a smaller request
+ *     (or a segfit run) first, so the room lasts until something else needs
+ *     it (cutting such requests from the gap's far end instead cost more
+ *     list operations than the copies it saved). Once the heap fills, the
+ *     gaps fill like any other hole;
  *   - aligned requests take a block big enough to cut a free block off the
  *     front, so alignment padding goes back on the lists.
  *
@@ -41,10 +45,11 @@
  * fence in a free tail of TLSF_SHRINK_MOVE_MIN bytes or more moves the
  * block into a free block that fits it snugly (its whole old block then
  * merges with its neighbours); slide down into a free predecessor
- * (memmove) when nothing else has room.
+ * (memmove) when growing finds no room behind the block, before the caller
+ * moves it elsewhere.
  *
  * Worst-case time, independent of the number of blocks (copying excluded):
- * alloc, release, resize, extend: O(1) (at most 2 x TLSF_EXACT_SCAN blocks
+ * alloc, release, resize, extend: O(1) (at most TLSF_EXACT_SCAN blocks
  * looked at, two merges, two splits). largest walks one list, check
  * everything.
  * Per-block overhead: a 16-byte header; payloads are multiples of 16
@@ -166,16 +171,18 @@ bool tlsf_core_extend(struct tlsf_core *c, size_t more);
  * tlsf_adjust_size() returned) whose payload is `align`-aligned, or NULL. */
 struct tlsf_block *tlsf_core_alloc(struct tlsf_core *c, size_t size, size_t align);
 
-/* A used, unmarked block cut from the smallest free block of at least
- * `min` payload bytes, at most `max` bytes of it; NULL if there is none. */
+/* A used, unmarked block of at least `min` and at most `max` payload bytes
+ * (tlsf_adjust_size() values, min <= max), cut from the free block good fit
+ * finds for `min`; NULL if there is none. */
 struct tlsf_block *tlsf_core_alloc_up_to(struct tlsf_core *c, size_t min, size_t max);
 
 /* Frees used block `b`: merges it with its free neighbours and lists the
  * result, which it returns (`b`, or the free block below that absorbed it). */
 struct tlsf_block *tlsf_core_release(struct tlsf_core *c, struct tlsf_block *b);
 
-/* Trims used block `b` to `size` payload bytes if the rest can form a block
- * of its own; the rest is released. */
+/* Trims used block `b` to `size` payload bytes (a tlsf_adjust_size() value
+ * no larger than its size) if the rest can form a block of its own; the
+ * rest is released. */
 void tlsf_core_trim(struct tlsf_core *c, struct tlsf_block *b, size_t size);
 
 /* Resizes used block `b` to `size` payload bytes (a tlsf_adjust_size()

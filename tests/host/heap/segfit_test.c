@@ -192,7 +192,7 @@ static void segfit_large_shrink_moves_to_a_snug_hole_when_memory_is_tight(void *
 
 /* While most of the heap is free, a large block is placed after a gap as
  * long as the large block before it, which so grows in place; once the
- * heap is less free than SEGFIT_ROOMY_PERCENT, blocks are packed again. */
+ * heap is less free than TLSF_ROOMY_PERCENT, blocks are packed again. */
 static void segfit_large_blocks_get_room_to_grow_while_the_heap_is_mostly_free(void **state)
 {
     (void)state;
