@@ -469,7 +469,9 @@ static void *segfit_alloc(void *self, struct layout l)
     size_t c = class_of(l.size);
     /* align <= Q implies align <= class_align(c); it is tested first because
      * it is the common case and cheaper. */
-    if (l.size <= SEGFIT_SMALL_MAX && (l.align <= Q || l.align <= class_align(c))) {
+    if (l.size > SEGFIT_SMALL_MAX)
+        return large_alloc(s, l, true);
+    if (l.align <= Q || l.align <= class_align(c)) {
         small_t **head = &s->lists[c];
         small_t *b = *head;
         if (b != NULL) {

@@ -61,7 +61,6 @@ static void list_insert(struct tlsf_core *c, block_t *b)
     c->free[fl][sl] = b;
     c->sl_bitmap[fl] |= 1u << sl;
     c->fl_bitmap |= (uint64_t)1 << fl;
-    c->free_blocks++;
     c->free_bytes += block_size(b);
 }
 
@@ -80,7 +79,6 @@ static void list_remove(struct tlsf_core *c, block_t *b)
         if (c->sl_bitmap[fl] == 0)
             c->fl_bitmap &= ~((uint64_t)1 << fl);
     }
-    c->free_blocks--;
     c->free_bytes -= block_size(b);
 }
 
@@ -225,7 +223,7 @@ static size_t heap_bytes(const struct tlsf_core *c)
  * enough, the request is short, or the largest block cannot take it. */
 static block_t *find_roomy(struct tlsf_core *c, size_t size, size_t *gap)
 {
-    if (size < TLSF_ROOM_MIN || c->free_bytes < heap_bytes(c) / 100 * TLSF_ROOMY_PERCENT)
+    if (size < TLSF_ROOM_MIN || c->free_bytes < c->roomy_bytes)
         return NULL;
     block_t *f = top_free(c);
     if (f == NULL)
@@ -352,7 +350,8 @@ void tlsf_core_reset(struct tlsf_core *c)
     memset(c->sl_bitmap, 0, sizeof c->sl_bitmap);
     memset(c->free, 0, sizeof c->free);
     c->fl_bitmap = 0;
-    c->free_blocks = c->free_bytes = 0;
+    c->free_bytes = 0;
+    c->roomy_bytes = heap_bytes(c) / 100 * TLSF_ROOMY_PERCENT;
     c->first->prev_phys = NULL;
     c->first->size = (uintptr_t)c->sentinel - block_payload(c->first);
     c->sentinel->prev_phys = c->first;
@@ -403,6 +402,7 @@ bool tlsf_core_extend(struct tlsf_core *c, size_t more)
     c->sentinel->prev_phys = b;
     c->sentinel->size = 0;
     c->region_end = region_end;
+    c->roomy_bytes = heap_bytes(c) / 100 * TLSF_ROOMY_PERCENT;
     tlsf_core_release(c, b);
     return true;
 }
@@ -421,8 +421,9 @@ size_t tlsf_core_largest(const struct tlsf_core *c)
 }
 
 /* Physical walk: blocks tile [first, sentinel] exactly, boundary tags agree,
- * no two free blocks touch; the free counts match the counters. */
-static void check_blocks(const struct tlsf_core *c, const char *name, struct tlsf_census *out)
+ * no two free blocks touch; the free bytes match the counter. Returns the
+ * number of free blocks. */
+static size_t check_blocks(const struct tlsf_core *c, const char *name, struct tlsf_census *out)
 {
     size_t free_blocks = 0, free_bytes = 0;
     const block_t *prev = NULL, *b = c->first;
@@ -454,14 +455,16 @@ static void check_blocks(const struct tlsf_core *c, const char *name, struct tls
     }
     if (c->sentinel->size != 0 || c->sentinel->prev_phys != prev)
         panic("%s: sentinel %p corrupted", name, (const void *)c->sentinel);
-    if (free_blocks != c->free_blocks || free_bytes != c->free_bytes)
-        panic("%s: walk found %zu free blocks / %zu bytes, counters say %zu / %zu", name,
-              free_blocks, free_bytes, c->free_blocks, c->free_bytes);
+    if (free_bytes != c->free_bytes)
+        panic("%s: walk found %zu free blocks / %zu bytes, the counter says %zu bytes", name,
+              free_blocks, free_bytes, c->free_bytes);
+    return free_blocks;
 }
 
 /* Every list: bitmaps agree with emptiness, every member is free, in the
- * heap, in the right list, doubly linked; all free blocks listed. */
-static void check_lists(const struct tlsf_core *c, const char *name)
+ * heap, in the right list, doubly linked; all `free_blocks` free blocks
+ * the walk found are listed, and no more (which also bounds a cycle). */
+static void check_lists(const struct tlsf_core *c, const char *name, size_t free_blocks)
 {
     size_t listed = 0;
     for (int fl = 0; fl < TLSF_FL_COUNT; fl++) {
@@ -474,7 +477,7 @@ static void check_lists(const struct tlsf_core *c, const char *name)
                 panic("%s: sl bitmap bit [%d][%d] disagrees with its list", name, fl, sl);
             for (const block_t *b = c->free[fl][sl]; b != NULL; prev = b, b = b->next_free) {
                 int bfl, bsl;
-                if (++listed > c->free_blocks)
+                if (++listed > free_blocks)
                     panic("%s: more listed blocks than free blocks (cycle?)", name);
                 if (b < c->first || b >= c->sentinel || !block_is_free(b) || b->prev_free != prev)
                     panic("%s: list [%d][%d] holds a bad block %p", name, fl, sl, (const void *)b);
@@ -485,12 +488,11 @@ static void check_lists(const struct tlsf_core *c, const char *name)
             }
         }
     }
-    if (c->fl_bitmap >> TLSF_FL_COUNT != 0 || listed != c->free_blocks)
-        panic("%s: %zu blocks listed, %zu free", name, listed, c->free_blocks);
+    if (c->fl_bitmap >> TLSF_FL_COUNT != 0 || listed != free_blocks)
+        panic("%s: %zu blocks listed, %zu free", name, listed, free_blocks);
 }
 
 void tlsf_core_check(const struct tlsf_core *c, const char *name, struct tlsf_census *out)
 {
-    check_blocks(c, name, out);
-    check_lists(c, name);
+    check_lists(c, name, check_blocks(c, name, out));
 }

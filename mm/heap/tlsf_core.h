@@ -104,7 +104,8 @@ struct tlsf_core {
     uint64_t fl_bitmap;                 /* bit fl: some sl list of fl is non-empty */
     uint32_t sl_bitmap[TLSF_FL_COUNT];  /* bit sl: free[fl][sl] is non-empty */
     struct tlsf_block *free[TLSF_FL_COUNT][TLSF_SL_COUNT];
-    size_t free_blocks, free_bytes; /* listed blocks, sum of their payload sizes */
+    size_t free_bytes;  /* sum of the listed blocks' payload sizes */
+    size_t roomy_bytes; /* free_bytes at or above this: the heap is roomy */
 };
 
 /* What tlsf_core_check() counted among the used blocks. */
@@ -201,12 +202,12 @@ static inline struct tlsf_block *tlsf_core_live_block(const struct tlsf_core *c,
                                                       const char *what)
 {
     uintptr_t p = (uintptr_t)ptr;
-    size_t need;
     if (p % TLSF_GRANULE != 0 || p < tlsf_block_payload(c->first) || p >= (uintptr_t)c->sentinel)
         panic("%s: %s of %p, which is not in this heap", name, what, ptr);
     struct tlsf_block *b = tlsf_block_of(ptr);
-    if ((b->size & (TLSF_FREE | TLSF_MARK)) != 0 || !tlsf_adjust_size(size, &need) ||
-        tlsf_block_size(b) < need)
+    /* Payload sizes are whole granules of at least one: holding `size`
+     * bytes is holding tlsf_adjust_size(size). */
+    if ((b->size & (TLSF_FREE | TLSF_MARK)) != 0 || tlsf_block_size(b) < size)
         panic("%s: %s of %p: not a live block of %zu bytes (double free?)", name, what, ptr, size);
     return b;
 }
