@@ -19,11 +19,11 @@
  *
  *   region:  [hdr|run: small blocks of every class ][hdr|large ][hdr|free ]...[sentinel]
  *
- * A run is an ordinary back-end block (flagged RUN) that the front end
- * carves small blocks of any class from, in address order: up to
+ * A run is an ordinary back-end block (marked TLSF_MARK) that the front
+ * end carves small blocks of any class from, in address order: up to
  * SEGFIT_RUN bytes of the free block good fit finds for SEGFIT_RUN_MIN
- * bytes (good fit, so small blocks fill the holes between large ones), or
- * at the heap's end of any block that still fits. Every small block of a
+ * bytes (so small blocks fill the holes between large ones), or at the
+ * heap's end of any block that still fits. Every small block of a
  * class lies at the natural alignment of its size (capped at
  * SEGFIT_SMALL_ALIGN), so a request aligned to no more than that takes the
  * head of its list; a more aligned one takes the first block of the first
