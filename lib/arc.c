@@ -7,7 +7,6 @@
 #include "lib/kstring.h"
 #include "lib/panic.h"
 #include "lib/prefix_block.h"
-#include "mm/heap/kalloc.h"
 
 struct arc_header {
     atomic_size_t strong;
@@ -20,37 +19,29 @@ static struct arc_header *header_of(const void *value)
     return (struct arc_header *)value - 1;
 }
 
-static bool block_layout(struct layout value, struct prefix_layout *out)
+/* A new block holding a header with count 1 before a value of `layout`;
+ * the value's address, or NULL (only with `try_`). */
+static void *new_value(struct layout layout, arc_dtor_fn dtor, bool try_)
 {
-    return prefix_layout(sizeof(struct arc_header), alignof(struct arc_header), value, out);
-}
-
-static void *init_block(char *block, struct prefix_layout pl, struct layout value, arc_dtor_fn dtor)
-{
-    if (block == NULL)
-        return NULL;
-    void *v = block + pl.value_offset;
-    struct arc_header *h = header_of(v);
-    atomic_init(&h->strong, 1);
-    h->dtor = dtor;
-    h->value_layout = value;
+    void *v = prefix_block_alloc(sizeof(struct arc_header), alignof(struct arc_header), layout,
+                                 try_, "arc_new");
+    if (v != NULL) {
+        struct arc_header *h = header_of(v);
+        atomic_init(&h->strong, 1);
+        h->dtor = dtor;
+        h->value_layout = layout;
+    }
     return v;
 }
 
 void *arc_new(struct layout layout, arc_dtor_fn dtor)
 {
-    struct prefix_layout pl;
-    if (!block_layout(layout, &pl))
-        panic("arc_new: value layout too large (size %zu, align %zu)", layout.size, layout.align);
-    return init_block(kalloc(pl.block), pl, layout, dtor);
+    return new_value(layout, dtor, false);
 }
 
 void *try_arc_new(struct layout layout, arc_dtor_fn dtor)
 {
-    struct prefix_layout pl;
-    if (!block_layout(layout, &pl))
-        return NULL;
-    return init_block(try_kalloc(pl.block), pl, layout, dtor);
+    return new_value(layout, dtor, true);
 }
 
 void *arc_new_copy(struct layout layout, arc_dtor_fn dtor, const void *value)
@@ -94,7 +85,6 @@ void arc_drop(void *value)
         return;
     if (h->dtor != NULL)
         h->dtor(value);
-    struct prefix_layout pl;
-    KASSERT(block_layout(h->value_layout, &pl));
-    kdealloc((char *)value - pl.value_offset, pl.block);
+    prefix_block_free(value, sizeof(struct arc_header), alignof(struct arc_header),
+                      h->value_layout);
 }

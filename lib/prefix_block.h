@@ -9,7 +9,8 @@
  * The value starts at the first multiple of max(value align, header align)
  * at or after header_size, and the header sits right before it, so either
  * pointer gives the other by a constant offset. The block is allocated with
- * `block` and must be freed with exactly that layout.
+ * `block` and must be freed with exactly that layout (prefix_block_alloc and
+ * prefix_block_free do both).
  */
 #ifndef KEEL_LIB_PREFIX_BLOCK_H
 #define KEEL_LIB_PREFIX_BLOCK_H
@@ -44,5 +45,17 @@ static inline bool prefix_layout(size_t header_size, size_t header_align, struct
     out->value_offset = offset;
     return true;
 }
+
+/* Allocates a block for a header of (header_size, header_align) and a value
+ * of `value`; returns the value's address (the header ends right below
+ * it). With `try_` false, memory exhaustion ends in the kalloc error
+ * handler and a value layout too large for a block panics with "<who>:
+ * value layout too large (size S, align A)"; with `try_` true both return
+ * NULL. */
+void *prefix_block_alloc(size_t header_size, size_t header_align, struct layout value, bool try_,
+                         const char *who);
+
+/* Frees the block of `value`, allocated with the same header and layout. */
+void prefix_block_free(void *value, size_t header_size, size_t header_align, struct layout layout);
 
 #endif

@@ -6,7 +6,6 @@
 #include "lib/kstring.h"
 #include "lib/panic.h"
 #include "lib/prefix_block.h"
-#include "mm/heap/kalloc.h"
 
 struct rc_header {
     size_t strong;
@@ -19,35 +18,25 @@ static struct rc_header *header_of(const void *value)
     return (struct rc_header *)value - 1;
 }
 
-/* The layout of an Rc block for a value of `value`, or a panic/false. */
-static bool block_layout(struct layout value, struct prefix_layout *out)
+/* A new block holding a header with count 1 before a value of `layout`;
+ * the value's address, or NULL (only with `try_`). */
+static void *new_value(struct layout layout, rc_dtor_fn dtor, bool try_)
 {
-    return prefix_layout(sizeof(struct rc_header), alignof(struct rc_header), value, out);
-}
-
-static void *init_block(char *block, struct prefix_layout pl, struct layout value, rc_dtor_fn dtor)
-{
-    if (block == NULL)
-        return NULL;
-    void *v = block + pl.value_offset;
-    *header_of(v) = (struct rc_header){.strong = 1, .dtor = dtor, .value_layout = value};
+    void *v = prefix_block_alloc(sizeof(struct rc_header), alignof(struct rc_header), layout, try_,
+                                 "rc_new");
+    if (v != NULL)
+        *header_of(v) = (struct rc_header){.strong = 1, .dtor = dtor, .value_layout = layout};
     return v;
 }
 
 void *rc_new(struct layout layout, rc_dtor_fn dtor)
 {
-    struct prefix_layout pl;
-    if (!block_layout(layout, &pl))
-        panic("rc_new: value layout too large (size %zu, align %zu)", layout.size, layout.align);
-    return init_block(kalloc(pl.block), pl, layout, dtor);
+    return new_value(layout, dtor, false);
 }
 
 void *try_rc_new(struct layout layout, rc_dtor_fn dtor)
 {
-    struct prefix_layout pl;
-    if (!block_layout(layout, &pl))
-        return NULL;
-    return init_block(try_kalloc(pl.block), pl, layout, dtor);
+    return new_value(layout, dtor, true);
 }
 
 void *rc_new_copy(struct layout layout, rc_dtor_fn dtor, const void *value)
@@ -90,7 +79,5 @@ void rc_drop(void *value)
         return;
     if (h->dtor != NULL)
         h->dtor(value);
-    struct prefix_layout pl;
-    KASSERT(block_layout(h->value_layout, &pl));
-    kdealloc((char *)value - pl.value_offset, pl.block);
+    prefix_block_free(value, sizeof(struct rc_header), alignof(struct rc_header), h->value_layout);
 }

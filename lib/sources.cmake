@@ -7,6 +7,7 @@ list(APPEND KEEL_LIB_PORTABLE_SOURCES
     lib/raw_array.c
     lib/vec.c
     lib/kstr.c
+    lib/prefix_block.c
     lib/rc.c
     lib/arc.c
     lib/deque.c

@@ -1,16 +1,22 @@
-# Portable sources of mm/heap/ (the allocator vtable, every allocator, the
-# global kalloc front), built into the kernel and into host tests.
-set(KEEL_HEAP_PORTABLE_SOURCES
+# The allocators themselves and what they need (layouts, the vtable's
+# default bodies): also what the benchmark compiles (tests/bench).
+set(KEEL_HEAP_ALLOCATOR_SOURCES
     mm/heap/layout.c
     mm/heap/allocator.c
-    mm/heap/kalloc.c
-    mm/heap/dummy.c
     mm/heap/bump.c
     mm/heap/linked_list.c
     mm/heap/fixed_block.c
     mm/heap/tlsf_core.c
     mm/heap/tlsf.c
     mm/heap/segfit.c
+)
+
+# Portable sources of mm/heap/ (the allocator vtable, every allocator, the
+# global kalloc front), built into the kernel and into host tests.
+set(KEEL_HEAP_PORTABLE_SOURCES
+    ${KEEL_HEAP_ALLOCATOR_SOURCES}
+    mm/heap/kalloc.c
+    mm/heap/dummy.c
     mm/heap/heap.c
     mm/heap/selected.c
 )

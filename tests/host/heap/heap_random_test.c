@@ -36,17 +36,24 @@ static void run_seeds(struct heap_random_config cfg, const uint64_t *seeds, size
 static const uint64_t seeds[] = {1, 0x5eed, 0xdeadbeef, 42};
 #define NSEEDS (sizeof seeds / sizeof *seeds)
 
-static void tlsf_matches_the_model_under_random_operations(void **state)
+/* The settings every reusing design runs with: a 1 MiB region grown by
+ * 512 KiB, up to 400 live blocks of up to 64 KiB, check() every 997 ops. */
+static void run_standard(const struct heap_kind *kind, size_t ops)
 {
-    (void)state;
-    run_seeds((struct heap_random_config){.kind = &heap_kind_tlsf,
-                                          .ops = 400000,
+    run_seeds((struct heap_random_config){.kind = kind,
+                                          .ops = ops,
                                           .region = 1024 * KIB,
                                           .extend_by = 512 * KIB,
                                           .max_live = 400,
                                           .max_size = 64 * KIB,
                                           .check_every = 997},
               seeds, NSEEDS);
+}
+
+static void tlsf_matches_the_model_under_random_operations(void **state)
+{
+    (void)state;
+    run_standard(&heap_kind_tlsf, 400000);
 }
 
 /* Fewer operations: segfit's check() matches every cached small block
@@ -54,49 +61,27 @@ static void tlsf_matches_the_model_under_random_operations(void **state)
 static void segfit_matches_the_model_under_random_operations(void **state)
 {
     (void)state;
-    run_seeds((struct heap_random_config){.kind = &heap_kind_segfit,
-                                          .ops = 150000,
-                                          .region = 1024 * KIB,
-                                          .extend_by = 512 * KIB,
-                                          .max_live = 400,
-                                          .max_size = 64 * KIB,
-                                          .check_every = 997},
-              seeds, NSEEDS);
+    run_standard(&heap_kind_segfit, 150000);
 }
 
 static void linked_list_matches_the_model_under_random_operations(void **state)
 {
     (void)state;
-    run_seeds((struct heap_random_config){.kind = &heap_kind_linked_list,
-                                          .ops = 250000,
-                                          .region = 1024 * KIB,
-                                          .extend_by = 512 * KIB,
-                                          .max_live = 400,
-                                          .max_size = 64 * KIB,
-                                          .check_every = 997},
-              seeds, NSEEDS);
+    run_standard(&heap_kind_linked_list, 250000);
 }
 
 static void fixed_block_matches_the_model_under_random_operations(void **state)
 {
     (void)state;
-    run_seeds((struct heap_random_config){.kind = &heap_kind_fixed_block,
-                                          .ops = 400000,
-                                          .region = 1024 * KIB,
-                                          .extend_by = 512 * KIB,
-                                          .max_live = 400,
-                                          .max_size = 64 * KIB,
-                                          .check_every = 997},
-              seeds, NSEEDS);
+    run_standard(&heap_kind_fixed_block, 400000);
 }
 
 /* bump cannot reuse memory until everything is freed: few live blocks, and
  * the driver drains them all whenever an allocation fails. */
-static void bump_matches_the_model_under_random_operations(void **state)
+static void run_bump(const struct heap_kind *kind, size_t ops)
 {
-    (void)state;
-    run_seeds((struct heap_random_config){.kind = &heap_kind_bump,
-                                          .ops = 100000,
+    run_seeds((struct heap_random_config){.kind = kind,
+                                          .ops = ops,
                                           .region = 256 * KIB,
                                           .extend_by = 128 * KIB,
                                           .max_live = 24,
@@ -105,49 +90,42 @@ static void bump_matches_the_model_under_random_operations(void **state)
               seeds, NSEEDS);
 }
 
-/* The hardened wrapper over each design: the same model, fewer operations
- * (every block is filled, checked and poisoned). */
-static void run_hardened(const struct heap_kind *kind, size_t ops)
+static void bump_matches_the_model_under_random_operations(void **state)
 {
-    bool bump = kind == &heap_kind_hardened_bump;
-    run_seeds((struct heap_random_config){.kind = kind,
-                                          .ops = ops,
-                                          .region = (bump ? 256 : 1024) * KIB,
-                                          .extend_by = (bump ? 128 : 512) * KIB,
-                                          .max_live = bump ? 24 : 400,
-                                          .max_size = (bump ? 16 : 64) * KIB,
-                                          .check_every = bump ? 101 : 997},
-              seeds, NSEEDS);
+    (void)state;
+    run_bump(&heap_kind_bump, 100000);
 }
 
+/* The hardened wrapper over each design: the same model, fewer operations
+ * (every block is filled, checked and poisoned). */
 static void hardened_tlsf_matches_the_model_under_random_operations(void **state)
 {
     (void)state;
-    run_hardened(&heap_kind_hardened_tlsf, 100000);
+    run_standard(&heap_kind_hardened_tlsf, 100000);
 }
 
 static void hardened_linked_list_matches_the_model_under_random_operations(void **state)
 {
     (void)state;
-    run_hardened(&heap_kind_hardened_linked_list, 60000);
+    run_standard(&heap_kind_hardened_linked_list, 60000);
 }
 
 static void hardened_fixed_block_matches_the_model_under_random_operations(void **state)
 {
     (void)state;
-    run_hardened(&heap_kind_hardened_fixed_block, 100000);
+    run_standard(&heap_kind_hardened_fixed_block, 100000);
 }
 
 static void hardened_segfit_matches_the_model_under_random_operations(void **state)
 {
     (void)state;
-    run_hardened(&heap_kind_hardened_segfit, 40000);
+    run_standard(&heap_kind_hardened_segfit, 40000);
 }
 
 static void hardened_bump_matches_the_model_under_random_operations(void **state)
 {
     (void)state;
-    run_hardened(&heap_kind_hardened_bump, 50000);
+    run_bump(&heap_kind_hardened_bump, 50000);
 }
 
 int main(void)
