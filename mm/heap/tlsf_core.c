@@ -26,58 +26,61 @@ _Static_assert(TLSF_FL_COUNT < 64, "fl_bitmap is 64 bits");
 
 /* ---- The lists ------------------------------------------------------------- */
 
-/* The list a free block of `size` payload bytes belongs to. */
-static void mapping_insert(size_t size, int *fl, int *sl)
+/* The list a free block of `size` payload bytes belongs to, as
+ * fl * TLSF_SL_COUNT + sl: sizes below SMALL_SIZE by 16-byte steps in fl 0,
+ * then fl = floor(log2(size)) - 8 and sl = the 5 bits after the top one. */
+static inline unsigned list_of(size_t size)
 {
-    if (size < SMALL_SIZE) {
-        *fl = 0;
-        *sl = (int)(size >> TLSF_ALIGN_SHIFT);
-        return;
-    }
-    int t = 63 - __builtin_clzll(size);
-    *sl = (int)(size >> (t - TLSF_SL_SHIFT)) ^ TLSF_SL_COUNT;
-    *fl = t - TLSF_FL_SHIFT + 1;
+    if (size < SMALL_SIZE)
+        return (unsigned)(size >> TLSF_ALIGN_SHIFT);
+    unsigned t = 63 ^ (unsigned)__builtin_clzll(size); /* floor(log2(size)) */
+    return ((t - TLSF_FL_SHIFT) << TLSF_SL_SHIFT) + (unsigned)(size >> (t - TLSF_SL_SHIFT));
 }
 
-/* The first list whose every block holds `size` bytes. */
-static void mapping_search(size_t size, int *fl, int *sl)
+/* The first list whose every block holds `size` bytes: the size rounded up
+ * to the next list's lower bound. */
+static inline unsigned list_holding(size_t size)
 {
     if (size >= SMALL_SIZE) {
-        int t = 63 - __builtin_clzll(size);
+        unsigned t = 63 ^ (unsigned)__builtin_clzll(size);
         size += ((size_t)1 << (t - TLSF_SL_SHIFT)) - 1;
     }
-    mapping_insert(size, fl, sl);
+    return list_of(size);
 }
 
-static void list_insert(struct tlsf_core *c, block_t *b)
+/* Pushes free block `b` on its list. Each listed block keeps `link`, the
+ * address of the pointer to it (its list head or the previous block's
+ * next_free), so that removing it needs neither its list nor a walk. */
+static inline void list_insert(struct tlsf_core *c, block_t *b)
 {
-    int fl, sl;
-    mapping_insert(block_size(b), &fl, &sl);
-    block_t *head = c->free[fl][sl];
-    b->next_free = head;
-    b->prev_free = NULL;
-    if (head != NULL)
-        head->prev_free = b;
-    c->free[fl][sl] = b;
-    c->sl_bitmap[fl] |= 1u << sl;
-    c->fl_bitmap |= (uint64_t)1 << fl;
-    c->free_bytes += block_size(b);
+    size_t size = block_size(b);
+    unsigned i = list_of(size);
+    block_t **head = &c->free[i], *h = *head;
+    b->next_free = h;
+    b->link = head;
+    if (h != NULL) {
+        h->link = &b->next_free;
+    } else {
+        c->sl_bitmap[i / TLSF_SL_COUNT] |= 1u << (i % TLSF_SL_COUNT);
+        c->fl_bitmap |= (uint64_t)1 << (i / TLSF_SL_COUNT);
+    }
+    *head = b;
+    c->free_bytes += size;
 }
 
-static void list_remove(struct tlsf_core *c, block_t *b)
+/* Unlinks free block `b`; when it was the last of its list (its link is
+ * the list head and nothing follows), that list's bits go. */
+static inline void list_remove(struct tlsf_core *c, block_t *b)
 {
-    int fl, sl;
-    mapping_insert(block_size(b), &fl, &sl);
-    if (b->prev_free != NULL)
-        b->prev_free->next_free = b->next_free;
-    else
-        c->free[fl][sl] = b->next_free;
-    if (b->next_free != NULL)
-        b->next_free->prev_free = b->prev_free;
-    if (c->free[fl][sl] == NULL) {
-        c->sl_bitmap[fl] &= ~(1u << sl);
-        if (c->sl_bitmap[fl] == 0)
-            c->fl_bitmap &= ~((uint64_t)1 << fl);
+    block_t *next = b->next_free, **link = b->link;
+    *link = next;
+    if (next != NULL) {
+        next->link = link;
+    } else if ((uintptr_t)link - (uintptr_t)c->free < sizeof c->free) {
+        size_t i = (size_t)(link - c->free);
+        c->sl_bitmap[i / TLSF_SL_COUNT] &= ~(1u << (i % TLSF_SL_COUNT));
+        if (c->sl_bitmap[i / TLSF_SL_COUNT] == 0)
+            c->fl_bitmap &= ~((uint64_t)1 << (i / TLSF_SL_COUNT));
     }
     c->free_bytes -= block_size(b);
 }
@@ -87,29 +90,29 @@ static void list_remove(struct tlsf_core *c, block_t *b)
  * head of the first list whose every block fits (two bit scans). */
 static block_t *find_free(struct tlsf_core *c, size_t size)
 {
-    int fl, sl;
-    mapping_insert(size, &fl, &sl);
-    if (fl < TLSF_FL_COUNT) {
+    unsigned i = list_of(size);
+    if (i < TLSF_LISTS) {
         block_t *best = NULL;
-        int i = 0;
-        for (block_t *b = c->free[fl][sl]; b != NULL && i < TLSF_EXACT_SCAN; i++, b = b->next_free)
+        int n = 0;
+        for (block_t *b = c->free[i]; b != NULL && n < TLSF_EXACT_SCAN; n++, b = b->next_free)
             if (block_size(b) >= size && (best == NULL || block_size(b) < block_size(best)))
                 best = b;
         if (best != NULL)
             return best;
     }
-    mapping_search(size, &fl, &sl);
-    if (fl < TLSF_FL_COUNT) {
-        uint32_t sl_map = c->sl_bitmap[fl] & (~0u << sl);
-        if (sl_map == 0) {
-            uint64_t fl_map = c->fl_bitmap & (~(uint64_t)0 << (fl + 1));
-            fl = fl_map != 0 ? __builtin_ctzll(fl_map) : -1;
-            sl_map = fl_map != 0 ? c->sl_bitmap[fl] : 0;
-        }
-        if (sl_map != 0)
-            return c->free[fl][__builtin_ctz(sl_map)];
+    i = list_holding(size);
+    if (i >= TLSF_LISTS)
+        return NULL;
+    unsigned fl = i / TLSF_SL_COUNT;
+    uint32_t sl_map = c->sl_bitmap[fl] & (~0u << (i % TLSF_SL_COUNT));
+    if (sl_map == 0) {
+        uint64_t fl_map = c->fl_bitmap & (~(uint64_t)0 << (fl + 1));
+        if (fl_map == 0)
+            return NULL;
+        fl = (unsigned)__builtin_ctzll(fl_map);
+        sl_map = c->sl_bitmap[fl];
     }
-    return NULL;
+    return c->free[fl * TLSF_SL_COUNT + (unsigned)__builtin_ctz(sl_map)];
 }
 
 /* The head of the highest non-empty list: the largest free block, or one
@@ -120,7 +123,7 @@ static block_t *top_free(const struct tlsf_core *c)
         return NULL;
     int fl = 63 - __builtin_clzll(c->fl_bitmap);
     int sl = 31 - __builtin_clz(c->sl_bitmap[fl]);
-    return c->free[fl][sl];
+    return c->free[fl * TLSF_SL_COUNT + sl];
 }
 
 /* ---- Splitting and merging --------------------------------------------------- */
@@ -472,19 +475,20 @@ static void check_lists(const struct tlsf_core *c, const char *name, size_t free
         if (fl_bit != (c->sl_bitmap[fl] != 0))
             panic("%s: fl bitmap bit %d disagrees with sl bitmap %#x", name, fl, c->sl_bitmap[fl]);
         for (int sl = 0; sl < TLSF_SL_COUNT; sl++) {
-            const block_t *prev = NULL;
-            if (((c->sl_bitmap[fl] >> sl) & 1) != (c->free[fl][sl] != NULL))
+            unsigned i = (unsigned)(fl * TLSF_SL_COUNT + sl);
+            block_t *const *link = &c->free[i];
+            if (((c->sl_bitmap[fl] >> sl) & 1) != (c->free[i] != NULL))
                 panic("%s: sl bitmap bit [%d][%d] disagrees with its list", name, fl, sl);
-            for (const block_t *b = c->free[fl][sl]; b != NULL; prev = b, b = b->next_free) {
-                int bfl, bsl;
+            for (const block_t *b = c->free[i]; b != NULL; link = &b->next_free, b = b->next_free) {
                 if (++listed > free_blocks)
                     panic("%s: more listed blocks than free blocks (cycle?)", name);
-                if (b < c->first || b >= c->sentinel || !block_is_free(b) || b->prev_free != prev)
+                if (b < c->first || b >= c->sentinel || !block_is_free(b) || b->link != link)
                     panic("%s: list [%d][%d] holds a bad block %p", name, fl, sl, (const void *)b);
-                mapping_insert(block_size(b), &bfl, &bsl);
-                if (bfl != fl || bsl != sl)
-                    panic("%s: block %p of %zu bytes in list [%d][%d], belongs in [%d][%d]", name,
-                          (const void *)b, block_size(b), fl, sl, bfl, bsl);
+                if (list_of(block_size(b)) != i)
+                    panic("%s: block %p of %zu bytes in list [%d][%d], belongs in [%u][%u]", name,
+                          (const void *)b, block_size(b), fl, sl,
+                          list_of(block_size(b)) / TLSF_SL_COUNT,
+                          list_of(block_size(b)) % TLSF_SL_COUNT);
             }
         }
     }

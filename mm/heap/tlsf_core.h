@@ -16,7 +16,7 @@
  *   first                                                      region end
  *   |[hdr|payload ][hdr|payload.......][hdr|payload ] ... [hdr] |
  *                                                          sentinel (size 0, used)
- *   hdr = {prev_phys, size | FREE | MARK}; a free payload holds {next_free, prev_free}
+ *   hdr = {prev_phys, size | FREE | MARK}; a free payload holds {next_free, link}
  *
  * Every block knows its physical predecessor (prev_phys) and successor
  * (payload + size), the boundary tags that make coalescing immediate: a
@@ -75,11 +75,12 @@
 #define TLSF_FL_SHIFT     (TLSF_SL_SHIFT + TLSF_ALIGN_SHIFT) /* sizes < 512 all map to fl 0 */
 #define TLSF_FL_MAX_SHIFT 48                                 /* blocks are < 2^48 bytes */
 #define TLSF_FL_COUNT     (TLSF_FL_MAX_SHIFT - TLSF_FL_SHIFT + 1)
+#define TLSF_LISTS        (TLSF_FL_COUNT * TLSF_SL_COUNT)
 #define TLSF_BLOCK_MAX    (((size_t)1 << TLSF_FL_MAX_SHIFT) - (1 << TLSF_ALIGN_SHIFT))
 
 #define TLSF_GRANULE     ((size_t)1 << TLSF_ALIGN_SHIFT)
 #define TLSF_HEADER      (2 * sizeof(void *)) /* prev_phys + size */
-#define TLSF_MIN_PAYLOAD TLSF_GRANULE         /* room for next_free + prev_free */
+#define TLSF_MIN_PAYLOAD TLSF_GRANULE         /* room for next_free + link */
 #define TLSF_MIN_BLOCK   (TLSF_HEADER + TLSF_MIN_PAYLOAD)
 #define TLSF_FREE        ((size_t)1)
 #define TLSF_MARK        ((size_t)2) /* a used block its owner marks (segfit: a run) */
@@ -93,19 +94,21 @@
 struct tlsf_block {
     struct tlsf_block *prev_phys; /* the block just below, NULL for the first */
     size_t size;                  /* payload bytes | TLSF_FREE | TLSF_MARK */
-    /* Payload starts here; these two exist only while the block is free. */
-    struct tlsf_block *next_free, *prev_free;
+    /* Payload starts here; these two exist only while the block is free:
+     * the next block of its list, and where the pointer to this block is
+     * kept (the list head, or the previous block's next_free). */
+    struct tlsf_block *next_free, **link;
 };
 
 struct tlsf_core {
-    uintptr_t region_start, region_end; /* as given to init/extend */
-    struct tlsf_block *first;           /* lowest block */
-    struct tlsf_block *sentinel;        /* zero-size used block ending the heap */
-    uint64_t fl_bitmap;                 /* bit fl: some sl list of fl is non-empty */
-    uint32_t sl_bitmap[TLSF_FL_COUNT];  /* bit sl: free[fl][sl] is non-empty */
-    struct tlsf_block *free[TLSF_FL_COUNT][TLSF_SL_COUNT];
-    size_t free_bytes;  /* sum of the listed blocks' payload sizes */
-    size_t roomy_bytes; /* free_bytes at or above this: the heap is roomy */
+    uintptr_t region_start, region_end;  /* as given to init/extend */
+    struct tlsf_block *first;            /* lowest block */
+    struct tlsf_block *sentinel;         /* zero-size used block ending the heap */
+    uint64_t fl_bitmap;                  /* bit fl: some sl list of fl is non-empty */
+    uint32_t sl_bitmap[TLSF_FL_COUNT];   /* bit sl: list fl * TLSF_SL_COUNT + sl is non-empty */
+    struct tlsf_block *free[TLSF_LISTS]; /* list heads, fl * TLSF_SL_COUNT + sl */
+    size_t free_bytes;                   /* sum of the listed blocks' payload sizes */
+    size_t roomy_bytes;                  /* free_bytes at or above this: the heap is roomy */
 };
 
 /* What tlsf_core_check() counted among the used blocks. */
