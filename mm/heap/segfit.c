@@ -49,15 +49,6 @@ static bool reclaim_if_empty(struct segfit_heap *s)
     return true;
 }
 
-/* tlsf_core_alloc, retried once after reclaiming the runs of an empty heap. */
-static block_t *be_alloc_reclaiming(struct segfit_heap *s, size_t size, size_t align)
-{
-    block_t *b = tlsf_core_alloc(&s->be, size, align);
-    if (b == NULL && reclaim_if_empty(s))
-        b = tlsf_core_alloc(&s->be, size, align);
-    return b;
-}
-
 /* ==== Front end: exact classes carved from runs ========================== */
 
 /* A small block's class depends on its size only: ceil(size / 8), so that
@@ -431,6 +422,17 @@ static void count_alloc(struct segfit_heap *s, size_t size)
 
 /* ==== The vtable ========================================================== */
 
+/* large_alloc() when the back end has no block: after giving back the
+ * runs of an empty heap, or with `reclaim` the cached small blocks. Out of
+ * line, so that the common path saves no registers for it. */
+__attribute__((noinline, cold)) static block_t *
+large_alloc_retry(struct segfit_heap *s, size_t size, size_t align, bool reclaim)
+{
+    if (reclaim_if_empty(s) || (reclaim && reclaim_cached(s)))
+        return tlsf_core_alloc(&s->be, size, align);
+    return NULL;
+}
+
 /* A large block from the back end, after giving back the runs of an empty
  * heap if need be; with `reclaim`, after reclaiming cached blocks too. */
 static void *large_alloc(struct segfit_heap *s, struct layout l, bool reclaim)
@@ -438,9 +440,9 @@ static void *large_alloc(struct segfit_heap *s, struct layout l, bool reclaim)
     size_t size;
     if (!tlsf_adjust_size(l.size, &size))
         return NULL;
-    block_t *b = be_alloc_reclaiming(s, size, l.align);
-    if (b == NULL && reclaim && reclaim_cached(s))
-        b = tlsf_core_alloc(&s->be, size, l.align);
+    block_t *b = tlsf_core_alloc(&s->be, size, l.align);
+    if (b == NULL)
+        b = large_alloc_retry(s, size, l.align, reclaim);
     if (b == NULL)
         return NULL;
     s->large_live++;
@@ -483,19 +485,10 @@ static void *segfit_alloc(void *self, struct layout l)
     return alloc_slow(s, l);
 }
 
-/* The back-end block of a large pointer; panics when `ptr` cannot be one. */
-static block_t *live_block(struct segfit_heap *s, void *ptr, struct layout l, const char *what)
-{
-    block_t *b = tlsf_core_live_block(&s->be, ptr, l.size, "segfit", what);
-    if (s->large_live == 0 || s->bytes_in_use < l.size)
-        panic("segfit: %s of %p: not a live block of %zu bytes (double free?)", what, ptr, l.size);
-    return b;
-}
-
 __attribute__((noinline)) static void large_dealloc(struct segfit_heap *s, void *ptr,
                                                     struct layout l)
 {
-    block_t *b = live_block(s, ptr, l, "dealloc");
+    block_t *b = tlsf_core_live_block(&s->be, ptr, l.size, "segfit", "dealloc");
     s->large_live--;
     s->live--;
     s->bytes_in_use -= l.size;
@@ -554,7 +547,7 @@ static void *small_realloc_in_place(struct segfit_heap *s, void *ptr, struct lay
  * block's neighbours as well as room elsewhere. */
 static void *large_realloc(struct segfit_heap *s, void *ptr, struct layout l, size_t new_size)
 {
-    block_t *b = live_block(s, ptr, l, "realloc");
+    block_t *b = tlsf_core_live_block(&s->be, ptr, l.size, "segfit", "realloc");
     size_t size, copy = l.size < new_size ? l.size : new_size;
     if (!tlsf_adjust_size(new_size, &size))
         return NULL;

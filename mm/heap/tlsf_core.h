@@ -44,9 +44,10 @@
  * except that once less than half the heap is free a shrink that would
  * fence in a free tail of TLSF_SHRINK_MOVE_MIN bytes or more moves the
  * block into a free block that fits it snugly (its whole old block then
- * merges with its neighbours); slide down into a free predecessor
- * (memmove) when growing finds no room behind the block, before the caller
- * moves it elsewhere.
+ * merges with its neighbours); once the heap is no longer roomy (below
+ * TLSF_ROOMY_PERCENT free), slide down into a free predecessor (memmove)
+ * when growing finds no room behind the block, before the caller moves it
+ * elsewhere (while it is roomy, the move gives the block room to grow).
  *
  * Worst-case time, independent of the number of blocks (copying excluded):
  * alloc, release, resize, extend: O(1) (at most TLSF_EXACT_SCAN blocks

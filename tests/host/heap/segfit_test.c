@@ -143,6 +143,34 @@ static void segfit_large_realloc_grows_in_place_and_slides_down_when_full(void *
     test_heap_close(&h);
 }
 
+/* While the heap is roomy, a block that cannot grow where it is moves to
+ * where it has room to grow rather than sliding into the hole below it
+ * (which would fit it snugly, and it would have to move again). */
+static void segfit_large_realloc_moves_rather_than_slides_while_roomy(void **state)
+{
+    (void)state;
+    test_heap_open(&h, &heap_kind_segfit, 64 * KIB, 0, 64 * KIB);
+    unsigned char *a = th_alloc(&h, 1100, 16), *b = th_alloc(&h, 1100, 16);
+    unsigned char *c = th_alloc(&h, 1100, 16);
+    assert_ptr_equal(b, a + 1104 + 16);
+    memset(b, 0x77, 1100);
+    th_free(&h, a, 1100, 16);
+    /* a's space below b would hold 1800 bytes, as in the test above. */
+    unsigned char *b2 = allocator_realloc(&h.a, b, (struct layout){1100, 16}, 1800);
+    assert_ptr_equal(b2, c + 1104 + 16);
+    for (int i = 0; i < 1100; i++)
+        assert_int_equal(b2[i], 0x77);
+    h.a.ops->check(h.state);
+    /* b's old block merged with a's: the hole below c is whole again. */
+    assert_ptr_equal(th_alloc(&h, 2224, 16), a);
+    th_free(&h, a, 2224, 16);
+    th_free(&h, b2, 1800, 16);
+    th_free(&h, c, 1100, 16);
+    h.a.ops->check(h.state);
+    assert_int_equal(th_stats(&h).largest_free_block, h.initial.largest_free_block);
+    test_heap_close(&h);
+}
+
 /* Once less than half the heap is free, a shrink that would fence in a
  * long free tail moves the block into a free block it fills instead, and
  * the whole old block goes back; with most of the heap free it stays. */
@@ -466,6 +494,7 @@ int main(void)
         cmocka_unit_test(segfit_many_small_blocks_fill_the_heap_densely),
         cmocka_unit_test(segfit_small_realloc_stays_in_place),
         cmocka_unit_test(segfit_large_realloc_grows_in_place_and_slides_down_when_full),
+        cmocka_unit_test(segfit_large_realloc_moves_rather_than_slides_while_roomy),
         cmocka_unit_test(segfit_freed_small_blocks_serve_large_requests_while_in_use),
         cmocka_unit_test(segfit_mixed_class_churn_fails_no_more_than_tlsf),
         cmocka_unit_test(segfit_dense_long_lived_churn_fails_few),
