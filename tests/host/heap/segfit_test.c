@@ -119,52 +119,52 @@ static void segfit_small_realloc_stays_in_place(void **state)
     test_heap_close(&h);
 }
 
-static void segfit_large_realloc_grows_in_place_and_slides_down_when_full(void **state)
+/* In a fresh heap of `heap_size` bytes: a (1100 bytes), b (1100) and c
+ * (`c_size`) back to back, a freed, then b grown to 1800 bytes, which a's
+ * space below it would hold. Returns where b went, contents checked. */
+static unsigned char *grow_past_the_hole_below(size_t heap_size, size_t c_size, unsigned char **a,
+                                               unsigned char **c)
 {
-    (void)state;
-    test_heap_open(&h, &heap_kind_segfit, 16 * KIB, 0, 16 * KIB);
-    unsigned char *a = th_alloc(&h, 1100, 16), *b = th_alloc(&h, 1100, 16);
-    unsigned char *c = th_alloc(&h, 13 * KIB, 16);
-    assert_non_null(c);
+    test_heap_open(&h, &heap_kind_segfit, heap_size, 0, heap_size);
+    *a = th_alloc(&h, 1100, 16);
+    unsigned char *b = th_alloc(&h, 1100, 16);
+    *c = th_alloc(&h, c_size, 16);
+    assert_ptr_equal(b, *a + 1104 + 16);
+    assert_ptr_equal(*c, b + 1104 + 16);
     memset(b, 0x77, 1100);
-    th_free(&h, a, 1100, 16);
-    /* No block elsewhere holds 1800 bytes, but a's space below b does. */
+    th_free(&h, *a, 1100, 16);
     unsigned char *b2 = allocator_realloc(&h.a, b, (struct layout){1100, 16}, 1800);
-    assert_ptr_equal(b2, a);
     for (int i = 0; i < 1100; i++)
         assert_int_equal(b2[i], 0x77);
     h.a.ops->check(h.state);
+    return b2;
+}
+
+/* When memory is tight, a block that cannot grow where it is slides down
+ * into the free space below it. While the heap is roomy it moves instead,
+ * to where it has room to grow (sliding would fit it snugly, and it would
+ * have to move again on the next growth). */
+static void segfit_large_realloc_slides_down_only_when_memory_is_tight(void **state)
+{
+    (void)state;
+    unsigned char *a, *c;
+    /* Tight: no block elsewhere holds 1800 bytes. */
+    unsigned char *b = grow_past_the_hole_below(16 * KIB, 13 * KIB, &a, &c);
+    assert_ptr_equal(b, a);
     th_free(&h, c, 13 * KIB, 16);
     /* Now the successor is free: growing stays in place. */
-    assert_ptr_equal(allocator_realloc(&h.a, b2, (struct layout){1800, 16}, 8000), b2);
-    th_free(&h, b2, 8000, 16);
+    assert_ptr_equal(allocator_realloc(&h.a, b, (struct layout){1800, 16}, 8000), b);
+    th_free(&h, b, 8000, 16);
     h.a.ops->check(h.state);
     assert_int_equal(th_stats(&h).largest_free_block, h.initial.largest_free_block);
     test_heap_close(&h);
-}
 
-/* While the heap is roomy, a block that cannot grow where it is moves to
- * where it has room to grow rather than sliding into the hole below it
- * (which would fit it snugly, and it would have to move again). */
-static void segfit_large_realloc_moves_rather_than_slides_while_roomy(void **state)
-{
-    (void)state;
-    test_heap_open(&h, &heap_kind_segfit, 64 * KIB, 0, 64 * KIB);
-    unsigned char *a = th_alloc(&h, 1100, 16), *b = th_alloc(&h, 1100, 16);
-    unsigned char *c = th_alloc(&h, 1100, 16);
-    assert_ptr_equal(b, a + 1104 + 16);
-    memset(b, 0x77, 1100);
-    th_free(&h, a, 1100, 16);
-    /* a's space below b would hold 1800 bytes, as in the test above. */
-    unsigned char *b2 = allocator_realloc(&h.a, b, (struct layout){1100, 16}, 1800);
-    assert_ptr_equal(b2, c + 1104 + 16);
-    for (int i = 0; i < 1100; i++)
-        assert_int_equal(b2[i], 0x77);
-    h.a.ops->check(h.state);
-    /* b's old block merged with a's: the hole below c is whole again. */
+    /* Roomy: b moves past c, and its old block merges with a's. */
+    b = grow_past_the_hole_below(64 * KIB, 1100, &a, &c);
+    assert_ptr_equal(b, c + 1104 + 16);
     assert_ptr_equal(th_alloc(&h, 2224, 16), a);
     th_free(&h, a, 2224, 16);
-    th_free(&h, b2, 1800, 16);
+    th_free(&h, b, 1800, 16);
     th_free(&h, c, 1100, 16);
     h.a.ops->check(h.state);
     assert_int_equal(th_stats(&h).largest_free_block, h.initial.largest_free_block);
@@ -493,8 +493,7 @@ int main(void)
         cmocka_unit_test(segfit_aligned_small_blocks_take_their_size_class),
         cmocka_unit_test(segfit_many_small_blocks_fill_the_heap_densely),
         cmocka_unit_test(segfit_small_realloc_stays_in_place),
-        cmocka_unit_test(segfit_large_realloc_grows_in_place_and_slides_down_when_full),
-        cmocka_unit_test(segfit_large_realloc_moves_rather_than_slides_while_roomy),
+        cmocka_unit_test(segfit_large_realloc_slides_down_only_when_memory_is_tight),
         cmocka_unit_test(segfit_freed_small_blocks_serve_large_requests_while_in_use),
         cmocka_unit_test(segfit_mixed_class_churn_fails_no_more_than_tlsf),
         cmocka_unit_test(segfit_dense_long_lived_churn_fails_few),
