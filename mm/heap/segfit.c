@@ -540,30 +540,45 @@ static void *small_realloc_in_place(struct segfit_heap *s, void *ptr, struct lay
     return NULL;
 }
 
+/* A large block that cannot be resized where it is moves: a new block,
+ * the contents copied, the old block released. Without room, once more
+ * after reclaiming cached blocks, which may free the block's neighbours
+ * (so that it can stay after all) as well as room elsewhere. NULL, nothing
+ * changed, if that fails too. */
+__attribute__((noinline)) static block_t *large_move(struct segfit_heap *s, block_t *b, size_t size,
+                                                     size_t align, size_t copy)
+{
+    block_t *r = tlsf_core_alloc(&s->be, size, align);
+    if (r == NULL) {
+        if (!reclaim_cached(s))
+            return NULL;
+        r = tlsf_core_resize(&s->be, b, size, align, copy);
+        if (r != NULL)
+            return r;
+        r = tlsf_core_alloc(&s->be, size, align);
+        if (r == NULL)
+            return NULL;
+    }
+    memcpy((void *)block_payload(r), (void *)block_payload(b), copy);
+    tlsf_core_release(&s->be, b);
+    return r;
+}
+
 /* Large to large: in place when the back end can (grow into a free
  * successor, shrink, slide down, or shrink into a snug free block: see
- * tlsf_core_resize), else move. If neither works (nothing has changed
- * then), once more after reclaiming cached blocks, which may free the
- * block's neighbours as well as room elsewhere. */
+ * tlsf_core_resize), else move. */
 static void *large_realloc(struct segfit_heap *s, void *ptr, struct layout l, size_t new_size)
 {
     block_t *b = tlsf_core_live_block(&s->be, ptr, l.size, "segfit", "realloc");
     size_t size, copy = l.size < new_size ? l.size : new_size;
     if (!tlsf_adjust_size(new_size, &size))
         return NULL;
-    for (bool reclaimed = false;; reclaimed = true) {
-        block_t *r = tlsf_core_resize(&s->be, b, size, l.align, copy);
-        if (r != NULL)
-            return count_resize(s, (void *)block_payload(r), l.size, new_size);
-        void *q = large_alloc(s, (struct layout){.size = new_size, .align = l.align}, false);
-        if (q != NULL) {
-            memcpy(q, ptr, copy);
-            large_dealloc(s, ptr, l);
-            return q;
-        }
-        if (reclaimed || !reclaim_cached(s))
-            return NULL;
-    }
+    block_t *r = tlsf_core_resize(&s->be, b, size, l.align, copy);
+    if (r == NULL)
+        r = large_move(s, b, size, l.align, copy);
+    if (r == NULL)
+        return NULL;
+    return count_resize(s, (void *)block_payload(r), l.size, new_size);
 }
 
 static void *segfit_realloc(void *self, void *ptr, struct layout l, size_t new_size)

@@ -309,6 +309,40 @@ static void segfit_freed_small_blocks_serve_large_requests_while_in_use(void **s
     test_heap_close(&h);
 }
 
+/* A large block grown in a heap whose free memory is all cached small
+ * blocks: the realloc reclaims them, then grows in place when its
+ * neighbour came free (alone), else moves (a live small block after it). */
+static void segfit_large_realloc_reclaims_cached_small_blocks(void **state)
+{
+    (void)state;
+    static void *blocks[4096];
+    for (int neighbour = 0; neighbour < 2; neighbour++) {
+        test_heap_open(&h, &heap_kind_segfit, 64 * KIB, 0, 64 * KIB);
+        unsigned char *a = th_alloc(&h, 2000, 16);
+        memset(a, 0x6b, 2000);
+        unsigned char *keep = neighbour ? th_alloc(&h, 40, 8) : NULL;
+        size_t n = fill(&h, blocks, 4096, 24);
+        assert_true(n * 24 >= 56 * KIB);
+        for (size_t i = 0; i < n; i++)
+            th_free(&h, blocks[i], 24, 8);
+        unsigned char *b = allocator_realloc(&h.a, a, (struct layout){2000, 16}, 40 * KIB);
+        assert_non_null(b);
+        if (neighbour)
+            assert_true(b > keep);
+        else
+            assert_ptr_equal(b, a);
+        for (int i = 0; i < 2000; i++)
+            assert_int_equal(b[i], 0x6b);
+        h.a.ops->check(h.state);
+        th_free(&h, b, 40 * KIB, 16);
+        if (keep != NULL)
+            th_free(&h, keep, 40, 8);
+        h.a.ops->check(h.state);
+        assert_int_equal(th_stats(&h).largest_free_block, h.initial.largest_free_block);
+        test_heap_close(&h);
+    }
+}
+
 /* Phases of one class each (48 KiB of blocks in a 160 KiB heap), all
  * freed at the phase's end except one in `keep_every`, which lives for a
  * few phases; large requests (8 KiB to BIG) now and then and between
@@ -495,6 +529,7 @@ int main(void)
         cmocka_unit_test(segfit_small_realloc_stays_in_place),
         cmocka_unit_test(segfit_large_realloc_slides_down_only_when_memory_is_tight),
         cmocka_unit_test(segfit_freed_small_blocks_serve_large_requests_while_in_use),
+        cmocka_unit_test(segfit_large_realloc_reclaims_cached_small_blocks),
         cmocka_unit_test(segfit_mixed_class_churn_fails_no_more_than_tlsf),
         cmocka_unit_test(segfit_dense_long_lived_churn_fails_few),
         cmocka_unit_test(segfit_large_shrink_moves_to_a_snug_hole_when_memory_is_tight),
