@@ -14,7 +14,7 @@
  *     +-- anything else ------------------------------------------> back end
  *           the TLSF core (tlsf_core.h): boundary tags (16-byte header,
  *           16-byte granule), 32 second-level lists, good fit in two bit
- *           scans after a best-of-8 look at the request's own list, room
+ *           scans after a best-of-4 look at the request's own list, room
  *           to grow while the heap is mostly free, immediate coalescing.
  *
  *   region:  [hdr|run: small blocks of every class ][hdr|large ][hdr|free ]...[sentinel]
@@ -66,7 +66,7 @@
  *   block of a larger class) is bounded by SEGFIT_CLASSES O(1) steps and
  *   three back-end searches, independent of the number of blocks.
  *   large alloc, dealloc, realloc in place, extend: O(1), as TLSF (at most
- *   8 blocks looked at in one list, two merges, two splits).
+ *   4 blocks looked at in one list, two merges, two splits).
  *   Only when a request would otherwise fail (the back end is exhausted
  *   for it and the class lists cannot serve it), once per request: the
  *   reclaim pass, O(n log n + b) for n cached small blocks and b back-end

@@ -87,7 +87,7 @@
 #define TLSF_MARK        ((size_t)2) /* a used block its owner marks (segfit: a run) */
 #define TLSF_FLAGS       (TLSF_GRANULE - 1)
 
-#define TLSF_EXACT_SCAN      8    /* blocks of the request's own list looked at */
+#define TLSF_EXACT_SCAN      4    /* blocks of the request's own list looked at */
 #define TLSF_ROOM_MIN        4096 /* blocks this long get room to grow behind them, */
 #define TLSF_ROOMY_PERCENT   60   /* while this much of the heap is free */
 #define TLSF_SHRINK_MOVE_MIN 4096 /* a shrink fencing in a free tail this long may move */
