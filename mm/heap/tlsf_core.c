@@ -178,8 +178,10 @@ void tlsf_core_trim(struct tlsf_core *c, block_t *b, size_t size)
 
 /* tlsf_core_trim() for a block that was free until now (or merged with its
  * free successor): its successor is used, since free blocks never touch, so
- * the rest is listed as it is. */
-static void trim_fresh(struct tlsf_core *c, block_t *b, size_t size)
+ * the rest is listed as it is. Always inline: it ends every allocation, and
+ * a call of its own cost 3 % of the instructions of random actions. */
+__attribute__((always_inline)) static inline void trim_fresh(struct tlsf_core *c, block_t *b,
+                                                             size_t size)
 {
     block_t *rest = cut(b, size);
     if (rest != NULL) {
