@@ -121,7 +121,7 @@ def histogram(out, name, title, ylabel, workloads, values, logscale=False):
               [[w] + [values.get((w, a), "NaN") for a in allocators] for w in workloads])
     cols = " , ".join(f"'{dat}' using {i + 2}:xtic(1) title '{a}'"
                       for i, a in enumerate(allocators))
-    gnuplot(f"""set terminal svg size 1000,480 font 'sans,11'
+    gnuplot(f"""set terminal svg size 1000,480 font 'sans,11' noenhanced
 set output '{os.path.join(out, name + '.svg')}'
 set title '{title}'
 set ylabel '{ylabel}'
@@ -147,7 +147,7 @@ def latency_plot(out, rows):
             if r:
                 lines.append([f"{w}:{a}", r["p50"], r["p99"], r["p999"]])
     write_dat(dat, ["run", "p50", "p99", "p999"], lines)
-    gnuplot(f"""set terminal svg size 1000,480 font 'sans,11'
+    gnuplot(f"""set terminal svg size 1000,480 font 'sans,11' noenhanced
 set output '{os.path.join(out, 'latency.svg')}'
 set title 'Latency per allocator call, random actions (rdtsc cycles, timer overhead subtracted)'
 set ylabel 'cycles'

@@ -9,7 +9,10 @@
  *   first level  fl = floor(log2(size)) - 8   (sizes below 512 share fl 0)
  *   second level sl = the next 5 bits of size (32 linear sub-ranges per fl)
  * with a bitmap per level saying which lists are non-empty, so finding a
- * list whose every block is big enough is two bit scans.
+ * list whose every block is big enough is two bit scans. A listed block
+ * keeps `link`, the address of the pointer to it (its list head or the
+ * previous block's next_free): unlinking it needs neither its size class
+ * nor a walk, and a link into the head array says when a list empties.
  *
  * Memory layout of the region (all addresses and sizes in 16-byte units):
  *
