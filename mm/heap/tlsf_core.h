@@ -104,6 +104,8 @@ struct tlsf_block {
     struct tlsf_block *next_free, **link;
 };
 
+/* The region's first listed blocks point back into `free` (their link), so
+ * a struct tlsf_core stays where tlsf_core_init() put it: never copy it. */
 struct tlsf_core {
     uintptr_t region_start, region_end;  /* as given to init/extend */
     struct tlsf_block *first;            /* lowest block */
