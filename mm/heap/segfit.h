@@ -55,9 +55,10 @@
  * Realloc: small blocks stay in place within their class, shrink in place
  * (the tail goes on the lists) and grow in place at the top of the current
  * run; large blocks resize in place when the core can (tlsf_core_resize:
- * grow into a free successor, shrink, slide down into a free
- * predecessor, or shrink into a snug free block once the heap is half
- * full), and only then move.
+ * grow into a free successor, shrink, slide down into a free predecessor
+ * once the heap is no longer roomy, or shrink into a snug free block once
+ * it is half full), and only then move (or, when no free block takes
+ * them, slide down after all).
  *
  * Worst-case time (copying excluded):
  *   small alloc/dealloc/realloc: O(1) on the fast path (a list pop or

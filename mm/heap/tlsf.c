@@ -48,7 +48,8 @@ static void tlsf_dealloc(void *self, void *ptr, struct layout layout)
 
 /* Without allocating elsewhere when the core can (see tlsf_core_resize:
  * the block may still move, into its free neighbours), else alloc + copy +
- * dealloc; NULL leaves the block untouched. */
+ * dealloc, else (no free block holds it) slide down into its free
+ * neighbours; NULL leaves the block untouched. */
 static void *tlsf_realloc(void *self, void *ptr, struct layout layout, size_t new_size)
 {
     struct tlsf_heap *s = self;
@@ -57,16 +58,19 @@ static void *tlsf_realloc(void *self, void *ptr, struct layout layout, size_t ne
     if (!tlsf_adjust_size(new_size, &size))
         return NULL;
     struct tlsf_block *r = tlsf_core_resize(&s->core, b, size, layout.align, copy);
-    if (r != NULL) {
-        count_resize(s, layout.size, new_size);
-        return (void *)tlsf_block_payload(r);
+    if (r == NULL) {
+        void *q = tlsf_alloc(s, (struct layout){.size = new_size, .align = layout.align});
+        if (q != NULL) {
+            memcpy(q, ptr, copy);
+            tlsf_dealloc(s, ptr, layout);
+            return q;
+        }
+        r = tlsf_core_slide_down(&s->core, b, size, layout.align, copy);
+        if (r == NULL)
+            return NULL;
     }
-    void *q = tlsf_alloc(s, (struct layout){.size = new_size, .align = layout.align});
-    if (q == NULL)
-        return NULL;
-    memcpy(q, ptr, copy);
-    tlsf_dealloc(s, ptr, layout);
-    return q;
+    count_resize(s, layout.size, new_size);
+    return (void *)tlsf_block_payload(r);
 }
 
 static enum allocator_init_error tlsf_init(void *self, void *start, size_t size)

@@ -6,9 +6,10 @@
  *            mostly free; aligned requests cut a free block off the front)
  *   dealloc  tlsf_core_release (immediate coalescing)
  *   realloc  tlsf_core_resize without allocating elsewhere (grow into a
- *            free successor, shrink, slide down, or, once the heap is half
- *            full, shrink into a snug free block), else alloc + copy +
- *            dealloc
+ *            free successor, shrink, slide down once the heap is not
+ *            roomy, or, once it is half full, shrink into a snug free
+ *            block), else alloc + copy + dealloc, else (no free block
+ *            holds it) slide down
  *
  * keel's default, segfit, is this plus a headerless small-object front end;
  * tlsf stays as the back end alone, to measure what the front end brings

@@ -28,9 +28,10 @@
  *
  * Placement (tlsf_core_alloc):
  *   - good fit: the smallest list whose every block is big enough, after a
- *     best-of-TLSF_EXACT_SCAN look at the list the size itself maps to (so
- *     a request for exactly the largest free block succeeds, and a close
- *     fit beats a bigger block);
+ *     best-of-TLSF_EXACT_SCAN look at the list the size itself maps to (a
+ *     close fit beats a bigger block), and, when neither has a block, the
+ *     rest of that list (a request for exactly the largest free block
+ *     succeeds);
  *   - room to grow: while TLSF_ROOMY_PERCENT of the heap is free, a request
  *     of TLSF_ROOM_MIN bytes or more is cut from the largest free block,
  *     after a free gap as long as the large block that ends just before it,
@@ -47,15 +48,18 @@
  * except that once less than half the heap is free a shrink that would
  * fence in a free tail of TLSF_SHRINK_MOVE_MIN bytes or more moves the
  * block into a free block that fits it snugly (its whole old block then
- * merges with its neighbours); once the heap is no longer roomy (below
- * TLSF_ROOMY_PERCENT free), slide down into a free predecessor (memmove)
- * when growing finds no room behind the block, before the caller moves it
- * elsewhere (while it is roomy, the move gives the block room to grow).
+ * merges with its neighbours); when growing finds no room behind the
+ * block, slide down into a free predecessor (memmove): once the heap is no
+ * longer roomy (below TLSF_ROOMY_PERCENT free) before the caller moves the
+ * block elsewhere, while it is roomy only when no free block takes it (the
+ * move gives the block room to grow).
  *
  * Worst-case time, independent of the number of blocks (copying excluded):
  * alloc, release, resize, extend: O(1) (at most TLSF_EXACT_SCAN blocks
- * looked at, two merges, two splits). largest walks one list, check
- * everything.
+ * looked at, two merges, two splits), except that a request no list head
+ * can serve walks the rest of its own list once before it fails (so that
+ * a request for exactly the largest free block succeeds). largest walks
+ * one list, check everything.
  * Per-block overhead: a 16-byte header; payloads are multiples of 16
  * bytes, at least 16. Fixed overhead: one 16-byte sentinel; the lists live
  * in struct tlsf_core, outside the region. The region must hold at least
@@ -197,11 +201,20 @@ void tlsf_core_trim(struct tlsf_core *c, struct tlsf_block *b, size_t size);
 
 /* Resizes used block `b` to `size` payload bytes (a tlsf_adjust_size()
  * value) without allocating elsewhere, keeping the first `copy` bytes and
- * the payload `align`-aligned: in place, by sliding down, or (shrinking)
- * by moving into a snug free block (see above). Returns the block, moved
- * or not, or NULL, changing nothing, when only a move elsewhere would do. */
+ * the payload `align`-aligned: in place, by sliding down (only once the
+ * heap is not roomy), or (shrinking) by moving into a snug free block (see
+ * above). Returns the block, moved or not, or NULL, changing nothing, when
+ * the caller should move it: then, if no free block takes it, it may still
+ * try tlsf_core_slide_down(). */
 struct tlsf_block *tlsf_core_resize(struct tlsf_core *c, struct tlsf_block *b, size_t size,
                                     size_t align, size_t copy);
+
+/* Grows used block `b` to `size` payload bytes (more than it has) by
+ * sliding it down into its free predecessor (and over a free successor),
+ * keeping the first `copy` bytes, whatever the heap's fill: the block, or
+ * NULL, changing nothing, if they do not hold it at `align`. */
+struct tlsf_block *tlsf_core_slide_down(struct tlsf_core *c, struct tlsf_block *b, size_t size,
+                                        size_t align, size_t copy);
 
 /* The used block of payload pointer `ptr`, which must hold `size` bytes and
  * be unmarked: panics ("<name>: <what> of <ptr>...") when it cannot be.

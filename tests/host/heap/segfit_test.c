@@ -171,6 +171,48 @@ static void segfit_large_realloc_slides_down_only_when_memory_is_tight(void **st
     test_heap_close(&h);
 }
 
+/* A roomy heap can still be too fragmented for a move: no free block
+ * holds the grown block, but the free space below it does. Then it slides
+ * down after all (tlsf and segfit share the core). Layout: a (3000), b
+ * (5000), seven times a 1100-byte fence and a 6000-byte hole, and a tail
+ * that takes the rest; a and the holes freed: 69 % of the heap is free. */
+static void large_realloc_slides_down_when_no_free_block_holds_it(void **state)
+{
+    (void)state;
+    const struct heap_kind *kinds[] = {&heap_kind_segfit, &heap_kind_tlsf};
+    for (size_t k = 0; k < 2; k++) {
+        void *holes[7], *fences[7];
+        test_heap_open(&h, kinds[k], 64 * KIB, 0, 64 * KIB);
+        unsigned char *a = th_alloc(&h, 3000, 16), *b = th_alloc(&h, 5000, 16);
+        assert_ptr_equal(b, a + 3008 + 16);
+        for (int i = 0; i < 7; i++) {
+            fences[i] = th_alloc(&h, 1100, 16);
+            holes[i] = th_alloc(&h, 6000, 16);
+        }
+        size_t rest = th_stats(&h).largest_free_block;
+        void *tail = th_alloc(&h, rest, 16);
+        assert_non_null(tail);
+        th_free(&h, a, 3000, 16);
+        for (int i = 0; i < 7; i++)
+            th_free(&h, holes[i], 6000, 16);
+        struct heap_stats st = th_stats(&h);
+        assert_true(st.bytes_free * 100 >= st.region_size * 60);
+        assert_int_equal(st.largest_free_block, 6000);
+        memset(b, 0x5a, 5000);
+        unsigned char *grown = allocator_realloc(&h.a, b, (struct layout){5000, 16}, 7900);
+        assert_ptr_equal(grown, a);
+        for (int i = 0; i < 5000; i++)
+            assert_int_equal(grown[i], 0x5a);
+        h.a.ops->check(h.state);
+        th_free(&h, grown, 7900, 16);
+        for (int i = 0; i < 7; i++)
+            th_free(&h, fences[i], 1100, 16);
+        th_free(&h, tail, rest, 16);
+        assert_int_equal(th_stats(&h).largest_free_block, h.initial.largest_free_block);
+        test_heap_close(&h);
+    }
+}
+
 /* Once less than half the heap is free, a shrink that would fence in a
  * long free tail moves the block into a free block it fills instead, and
  * the whole old block goes back; with most of the heap free it stays. */
@@ -528,6 +570,7 @@ int main(void)
         cmocka_unit_test(segfit_many_small_blocks_fill_the_heap_densely),
         cmocka_unit_test(segfit_small_realloc_stays_in_place),
         cmocka_unit_test(segfit_large_realloc_slides_down_only_when_memory_is_tight),
+        cmocka_unit_test(large_realloc_slides_down_when_no_free_block_holds_it),
         cmocka_unit_test(segfit_freed_small_blocks_serve_large_requests_while_in_use),
         cmocka_unit_test(segfit_large_realloc_reclaims_cached_small_blocks),
         cmocka_unit_test(segfit_mixed_class_churn_fails_no_more_than_tlsf),

@@ -91,6 +91,37 @@ static void tlsf_extend_merges_with_the_last_free_block(void **state)
     test_heap_close(&h);
 }
 
+/* The largest free block is one request away, however many blocks share
+ * its list: nine free blocks of 2048-2096 bytes (one list), the largest
+ * freed first, so that it is listed last, past the first-blocks look. */
+static void tlsf_a_request_for_the_largest_free_block_succeeds(void **state)
+{
+    (void)state;
+    static const size_t sizes[] = {2096, 2048, 2064, 2080, 2048, 2064, 2080, 2048, 2064};
+    enum { N = sizeof sizes / sizeof *sizes };
+    void *blocks[N], *fences[N];
+    test_heap_open(&h, &heap_kind_tlsf, 64 * KIB, 0, 64 * KIB);
+    for (size_t i = 0; i < N; i++) {
+        blocks[i] = th_alloc(&h, sizes[i], 16);
+        fences[i] = th_alloc(&h, 16, 16); /* keeps the freed blocks apart */
+    }
+    size_t rest = th_stats(&h).largest_free_block;
+    void *tail = th_alloc(&h, rest, 16);
+    assert_non_null(tail);
+    for (size_t i = 0; i < N; i++)
+        th_free(&h, blocks[i], sizes[i], 16);
+    assert_int_equal(th_stats(&h).largest_free_block, 2096);
+    assert_ptr_equal(th_alloc(&h, 2096, 16), blocks[0]);
+    assert_null(th_alloc(&h, 2097, 16));
+    h.a.ops->check(h.state);
+    th_free(&h, blocks[0], 2096, 16);
+    for (size_t i = 0; i < N; i++)
+        th_free(&h, fences[i], 16, 16);
+    th_free(&h, tail, rest, 16);
+    assert_int_equal(th_stats(&h).largest_free_block, h.initial.largest_free_block);
+    test_heap_close(&h);
+}
+
 static void tlsf_double_free_panics(void **state)
 {
     (void)state;
@@ -155,6 +186,7 @@ int main(void)
         cmocka_unit_test(tlsf_realloc_shrinks_in_place_and_frees_the_tail),
         cmocka_unit_test(tlsf_keeps_alignment_padding_free),
         cmocka_unit_test(tlsf_extend_merges_with_the_last_free_block),
+        cmocka_unit_test(tlsf_a_request_for_the_largest_free_block_succeeds),
         cmocka_unit_test(tlsf_double_free_panics),
         cmocka_unit_test(tlsf_check_detects_corrupted_boundary_tags),
         cmocka_unit_test(tlsf_check_detects_a_broken_free_list),
