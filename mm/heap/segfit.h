@@ -69,7 +69,8 @@
  *   large alloc, dealloc, realloc in place, extend: O(1), as TLSF (at most
  *   4 blocks looked at in one list, two merges, two splits).
  *   Only when a request would otherwise fail (the back end is exhausted
- *   for it and the class lists cannot serve it), once per request: the
+ *   for it and the class lists cannot serve it), once per request: a walk
+ *   of the back end's list for its size (tlsf_core.h), then the
  *   reclaim pass, O(n log n + b) for n cached small blocks and b back-end
  *   blocks (an in-place merge sort of the cached blocks, one walk of the
  *   heap), no memory; O(1) instead if nothing is live. A request that
