@@ -20,6 +20,10 @@ struct boot_handoff {
     const void *mbi;   /* the same, through the direct map */
 };
 
+/* The TSC when kernel_entry() started: for boot figures (kernel/main.c,
+ * tests/kernel/bench_heap.c). */
+extern uint64_t kernel_entry_tsc;
+
 void kernel_main(const struct boot_handoff *boot);
 void kernel_init(const struct boot_handoff *boot);
 

@@ -67,7 +67,6 @@ static void consoles_init(const void *mbi, uint64_t mbi_phys)
     console_register(&vga_console);
 }
 
-/* The TSC when kernel_entry() started: boot figures (tests/kernel/bench_heap.c). */
 uint64_t kernel_entry_tsc;
 
 void kernel_entry(uint64_t magic, uint64_t mbi_phys)

@@ -310,22 +310,25 @@ def run_interactive(args):
     if interactive:
         print("qemu_run: serial console below; quit with Ctrl-A then X.")
         return subprocess.call(cmd + ["-serial", "mon:stdio"])
-    # No terminal (CI, a pipe): boot, show the output, stop at the last line.
+    # No terminal (CI, a pipe): boot, show the output, stop at the last line
+    # (the boot figure that follows "It did not crash!").
     print("qemu_run: no terminal: booting headless until 'It did not crash!' or a panic")
     proc = subprocess.Popen(qemu_command(args, workdir, headless=True) + ["-serial", "stdio"],
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
-    done = re.compile(r"It did not crash!|panicked at|boot failed")
+    done = re.compile(r"^boot: [0-9]+ TSC cycles|panicked at|boot failed")
     deadline = time.monotonic() + args.timeout
     ok = False
+    survived = False
     killer = threading.Timer(args.timeout, proc.kill)
     killer.start()
     for raw in iter(proc.stdout.readline, b""):
         line = raw.decode("utf-8", "replace").replace("\r", "")
         sys.stdout.write(line)
         sys.stdout.flush()
+        survived = survived or "It did not crash!" in line
         if done.search(line):
-            ok = "It did not crash!" in line
+            ok = survived and line.startswith("boot: ")
             break
     killer.cancel()
     proc.kill()

@@ -12,6 +12,7 @@
 #include "boot/layout.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/pit.h"
+#include "kernel/kernel.h"
 #include "kernel/memory.h"
 #include "lib/kstring.h"
 #include "mm/frame.h"
@@ -26,8 +27,6 @@
 
 #define KIB ((size_t)1024)
 #define MIB (1024 * KIB)
-
-extern uint64_t kernel_entry_tsc; /* kernel/start.c */
 
 static struct segfit_heap segfit_state;
 static struct tlsf_heap tlsf_state;
