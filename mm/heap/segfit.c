@@ -423,26 +423,26 @@ static void count_alloc(struct segfit_heap *s, size_t size)
 /* ==== The vtable ========================================================== */
 
 /* large_alloc() when the back end has no block: after giving back the
- * runs of an empty heap, or with `reclaim` the cached small blocks. Out of
- * line, so that the common path saves no registers for it. */
-__attribute__((noinline, cold)) static block_t *
-large_alloc_retry(struct segfit_heap *s, size_t size, size_t align, bool reclaim)
+ * runs of an empty heap, or the cached small blocks. Out of line, so that
+ * the common path saves no registers for it. */
+__attribute__((noinline, cold)) static block_t *large_alloc_retry(struct segfit_heap *s,
+                                                                  size_t size, size_t align)
 {
-    if (reclaim_if_empty(s) || (reclaim && reclaim_cached(s)))
+    if (reclaim_if_empty(s) || reclaim_cached(s))
         return tlsf_core_alloc(&s->be, size, align);
     return NULL;
 }
 
 /* A large block from the back end, after giving back the runs of an empty
- * heap if need be; with `reclaim`, after reclaiming cached blocks too. */
-static void *large_alloc(struct segfit_heap *s, struct layout l, bool reclaim)
+ * heap or reclaiming cached small blocks if need be. */
+static void *large_alloc(struct segfit_heap *s, struct layout l)
 {
     size_t size;
     if (!tlsf_adjust_size(l.size, &size))
         return NULL;
     block_t *b = tlsf_core_alloc(&s->be, size, l.align);
     if (b == NULL)
-        b = large_alloc_retry(s, size, l.align, reclaim);
+        b = large_alloc_retry(s, size, l.align);
     if (b == NULL)
         return NULL;
     s->large_live++;
@@ -453,7 +453,7 @@ static void *large_alloc(struct segfit_heap *s, struct layout l, bool reclaim)
 __attribute__((noinline)) static void *alloc_slow(struct segfit_heap *s, struct layout l)
 {
     if (!is_small(l))
-        return large_alloc(s, l, true);
+        return large_alloc(s, l);
     size_t c = class_of(l.size);
     size_t align = l.align > class_align(c) ? l.align : class_align(c);
     void *p = small_alloc_slow(s, c, align);
@@ -472,7 +472,7 @@ static void *segfit_alloc(void *self, struct layout l)
     /* align <= Q implies align <= class_align(c); it is tested first because
      * it is the common case and cheaper. */
     if (l.size > SEGFIT_SMALL_MAX)
-        return large_alloc(s, l, true);
+        return large_alloc(s, l);
     if (l.align <= Q || l.align <= class_align(c)) {
         small_t **head = &s->lists[c];
         small_t *b = *head;
@@ -597,7 +597,7 @@ static void *segfit_realloc(void *self, void *ptr, struct layout l, size_t new_s
     } else if (!small_old && !small_new) {
         return large_realloc(s, ptr, l, new_size);
     }
-    void *q = small_new ? segfit_alloc(s, nl) : large_alloc(s, nl, true);
+    void *q = small_new ? segfit_alloc(s, nl) : large_alloc(s, nl);
     if (q == NULL)
         return NULL;
     memcpy(q, ptr, l.size < new_size ? l.size : new_size);
