@@ -540,37 +540,23 @@ static void *small_realloc_in_place(struct segfit_heap *s, void *ptr, struct lay
     return NULL;
 }
 
-/* A large block that cannot be resized where it is moves: a new block,
- * the contents copied, the old block released. When no free block holds
- * it: below it, if its free neighbours do (a slide tlsf_core_resize skips
- * while the heap is roomy); else after reclaiming cached small blocks,
- * which may free its neighbours (in place or below it after all) as well
- * as room elsewhere. NULL, nothing changed, if all that fails. */
-__attribute__((noinline)) static block_t *large_move(struct segfit_heap *s, block_t *b, size_t size,
-                                                     size_t align, size_t copy)
+/* A large block that neither resizing nor moving could place: once more
+ * after reclaiming cached small blocks, which may free its neighbours (so
+ * that it can stay after all) as well as room elsewhere. NULL, nothing
+ * changed, if that fails too. */
+__attribute__((noinline, cold)) static block_t *
+large_resize_reclaiming(struct segfit_heap *s, block_t *b, size_t size, size_t align, size_t copy)
 {
-    block_t *r = tlsf_core_alloc(&s->be, size, align);
-    if (r == NULL) {
-        r = tlsf_core_slide_down(&s->be, b, size, align, copy);
-        if (r != NULL || !reclaim_cached(s))
-            return r;
-        r = tlsf_core_resize(&s->be, b, size, align, copy);
-        if (r == NULL)
-            r = tlsf_core_slide_down(&s->be, b, size, align, copy);
-        if (r != NULL)
-            return r;
-        r = tlsf_core_alloc(&s->be, size, align);
-        if (r == NULL)
-            return NULL;
-    }
-    memcpy((void *)block_payload(r), (void *)block_payload(b), copy);
-    tlsf_core_release(&s->be, b);
-    return r;
+    if (!reclaim_cached(s))
+        return NULL;
+    block_t *r = tlsf_core_resize(&s->be, b, size, align, copy);
+    return r != NULL ? r : tlsf_core_move(&s->be, b, size, align, copy);
 }
 
 /* Large to large: in place when the back end can (grow into a free
  * successor, shrink, slide down once the heap is not roomy, or shrink into
- * a snug free block: see tlsf_core_resize), else move. */
+ * a snug free block: see tlsf_core_resize), else move (tlsf_core_move:
+ * elsewhere, else down into its free neighbours). */
 static void *large_realloc(struct segfit_heap *s, void *ptr, struct layout l, size_t new_size)
 {
     block_t *b = tlsf_core_live_block(&s->be, ptr, l.size, "segfit", "realloc");
@@ -579,7 +565,9 @@ static void *large_realloc(struct segfit_heap *s, void *ptr, struct layout l, si
         return NULL;
     block_t *r = tlsf_core_resize(&s->be, b, size, l.align, copy);
     if (r == NULL)
-        r = large_move(s, b, size, l.align, copy);
+        r = tlsf_core_move(&s->be, b, size, l.align, copy);
+    if (r == NULL)
+        r = large_resize_reclaiming(s, b, size, l.align, copy);
     if (r == NULL)
         return NULL;
     return count_resize(s, (void *)block_payload(r), l.size, new_size);

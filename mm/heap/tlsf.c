@@ -1,7 +1,6 @@
 /* tlsf: the TLSF core serving every request (see tlsf.h). */
 #include "mm/heap/tlsf.h"
 
-#include "lib/kstring.h"
 #include "lib/panic.h"
 
 static void count_resize(struct tlsf_heap *s, size_t old_size, size_t new_size)
@@ -47,9 +46,8 @@ static void tlsf_dealloc(void *self, void *ptr, struct layout layout)
 }
 
 /* Without allocating elsewhere when the core can (see tlsf_core_resize:
- * the block may still move, into its free neighbours), else alloc + copy +
- * dealloc, else (no free block holds it) slide down into its free
- * neighbours; NULL leaves the block untouched. */
+ * the block may still move, into its free neighbours), else moved by the
+ * core (tlsf_core_move); NULL leaves the block untouched. */
 static void *tlsf_realloc(void *self, void *ptr, struct layout layout, size_t new_size)
 {
     struct tlsf_heap *s = self;
@@ -58,17 +56,10 @@ static void *tlsf_realloc(void *self, void *ptr, struct layout layout, size_t ne
     if (!tlsf_adjust_size(new_size, &size))
         return NULL;
     struct tlsf_block *r = tlsf_core_resize(&s->core, b, size, layout.align, copy);
-    if (r == NULL) {
-        void *q = tlsf_alloc(s, (struct layout){.size = new_size, .align = layout.align});
-        if (q != NULL) {
-            memcpy(q, ptr, copy);
-            tlsf_dealloc(s, ptr, layout);
-            return q;
-        }
-        r = tlsf_core_slide_down(&s->core, b, size, layout.align, copy);
-        if (r == NULL)
-            return NULL;
-    }
+    if (r == NULL)
+        r = tlsf_core_move(&s->core, b, size, layout.align, copy);
+    if (r == NULL)
+        return NULL;
     count_resize(s, layout.size, new_size);
     return (void *)tlsf_block_payload(r);
 }

@@ -365,13 +365,18 @@ struct tlsf_block *tlsf_core_resize(struct tlsf_core *c, block_t *b, size_t size
      * the caller slides it only when the move finds no room. */
     if (c->free_bytes >= c->roomy_bytes)
         return NULL;
-    return tlsf_core_slide_down(c, b, size, align, copy);
+    return slide_down(c, b, size, align < GRANULE ? GRANULE : align, copy);
 }
 
-struct tlsf_block *tlsf_core_slide_down(struct tlsf_core *c, block_t *b, size_t size, size_t align,
-                                        size_t copy)
+struct tlsf_block *tlsf_core_move(struct tlsf_core *c, block_t *b, size_t size, size_t align,
+                                  size_t copy)
 {
-    return slide_down(c, b, size, align < GRANULE ? GRANULE : align, copy);
+    block_t *r = tlsf_core_alloc(c, size, align);
+    if (r == NULL)
+        return slide_down(c, b, size, align < GRANULE ? GRANULE : align, copy);
+    memcpy((void *)block_payload(r), (void *)block_payload(b), copy);
+    tlsf_core_release(c, b);
+    return r;
 }
 
 /* ---- Region ------------------------------------------------------------------------ */

@@ -204,17 +204,16 @@ void tlsf_core_trim(struct tlsf_core *c, struct tlsf_block *b, size_t size);
  * the payload `align`-aligned: in place, by sliding down (only once the
  * heap is not roomy), or (shrinking) by moving into a snug free block (see
  * above). Returns the block, moved or not, or NULL, changing nothing, when
- * the caller should move it: then, if no free block takes it, it may still
- * try tlsf_core_slide_down(). */
+ * only tlsf_core_move() can do it. */
 struct tlsf_block *tlsf_core_resize(struct tlsf_core *c, struct tlsf_block *b, size_t size,
                                     size_t align, size_t copy);
 
-/* Grows used block `b` to `size` payload bytes (more than it has) by
- * sliding it down into its free predecessor (and over a free successor),
- * keeping the first `copy` bytes, whatever the heap's fill: the block, or
- * NULL, changing nothing, if they do not hold it at `align`. */
-struct tlsf_block *tlsf_core_slide_down(struct tlsf_core *c, struct tlsf_block *b, size_t size,
-                                        size_t align, size_t copy);
+/* Moves used block `b` to a block of `size` payload bytes at `align` (a new
+ * one, the first `copy` bytes copied, `b` released) or, when no free block
+ * takes it, slides it down into its free neighbours whatever the heap's
+ * fill. Returns the block, or NULL, changing nothing. */
+struct tlsf_block *tlsf_core_move(struct tlsf_core *c, struct tlsf_block *b, size_t size,
+                                  size_t align, size_t copy);
 
 /* The used block of payload pointer `ptr`, which must hold `size` bytes and
  * be unmarked: panics ("<name>: <what> of <ptr>...") when it cannot be.
