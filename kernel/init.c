@@ -2,6 +2,7 @@
  * kernel_init: brings the machine up in dependency order. Each step may use
  * everything before it.
  */
+#include "boot/layout.h"
 #include "kernel/arch/x86_64/arch.h"
 #include "kernel/arch/x86_64/exceptions.h"
 #include "kernel/kernel.h"
@@ -46,10 +47,29 @@ static void heap_setup(void)
             config.max_size / 1024);
 }
 
+/* ACPI tables are read through the direct map, where it reaches. */
+static const void *map_physical(void *ctx, uint64_t phys, size_t len)
+{
+    (void)ctx;
+    phys_addr_t end = kernel_direct_map_end();
+    if (phys >= end || len > end - phys)
+        return NULL;
+    return (const void *)(PHYS_OFFSET + phys);
+}
+
+/* What the firmware says of the PS/2 controller (boot information needed). */
+static enum acpi_ps2 firmware_ps2_controller(void)
+{
+    const struct mb2_info *info = kernel_boot_info();
+    struct acpi_reader reader = {map_physical, NULL};
+    return acpi_ps2_controller(info->has_acpi_rsdp ? info->acpi_rsdp : NULL, info->acpi_rsdp_size,
+                               &reader);
+}
+
 void kernel_init(const struct boot_handoff *boot)
 {
-    arch_init();         /* GDT, IDT, kernel pages, PICs */
-    arch_init_devices(); /* timer, keyboard, interrupts on */
-    memory_init(boot);   /* boot information, frames, direct map */
+    arch_init();                                  /* GDT, IDT, kernel pages, PICs */
+    memory_init(boot);                            /* boot information, frames, direct map */
+    arch_init_devices(firmware_ps2_controller()); /* timer, keyboard, interrupts on */
     heap_setup();
 }

@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kernel/acpi.h"
+
 struct keyboard_state {
     bool left_shift, right_shift, caps_lock, ctrl, extended;
 };
@@ -20,7 +22,10 @@ struct keyboard_state {
  * key without a character). Enter gives '\n', backspace '\b', tab '\t'. */
 char keyboard_decode(struct keyboard_state *state, uint8_t scancode);
 
-void keyboard_init(void);
+/* Takes keys from the PS/2 controller if ps2_probe() finds one ready
+ * (firmware: what ACPI says of it); otherwise prints why not, in one line,
+ * and leaves the keyboard off. Never waits without a bound. */
+void keyboard_init(enum acpi_ps2 firmware);
 /* Next typed character, or 0 when none is queued. */
 char keyboard_read_char(void);
 

@@ -6,8 +6,11 @@ set(KEEL_KERNEL_SOURCES
     kernel/panic.c
     kernel/print.c
     kernel/keyboard.c
+    kernel/acpi.c
+    kernel/ps2.c
     kernel/memory.c
     kernel/console/console.c
+    kernel/console/fb_check.c
     kernel/console/fbcon.c
     kernel/console/font8x16.c
     kernel/console/serial.c

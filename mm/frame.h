@@ -13,7 +13,8 @@
  * frame_add_usable() makes frames available, and never below 1 MiB
  * (FRAME_LOW_MEMORY_END: BIOS data, EBDA, ROMs, future SMP trampolines).
  *
- * Order of initialisation (frame_allocator_init_from_map() does all of it):
+ * Order of initialisation (frame_allocator_init_from_map() does steps 1-3,
+ * frame_reserve_lists() step 4):
  *   1. frame_allocator_init             everything reserved
  *   2. frame_add_usable                 every type-1 (available) map region
  *   3. frame_reserve                    every other map region: a reserved
@@ -24,11 +25,11 @@
  * is only for memory proven free later (e.g. ACPI reclaimable once parsed).
  *
  * Allocation order: frames are handed out lowest address first. Early kernel
- * code relies on this (the first frames come from low memory, which the boot
- * page tables identity-map).
+ * code relies on this (the first frames come from the first 4 GiB, which the
+ * boot page tables' direct map covers before the kernel maps the rest).
  *
  * Costs (n = frames below limit):
- *   memory      2 bits per frame: 32 KiB per GiB of address space
+ *   memory      2 bits per frame: 64 KiB per GiB of address space
  *   alloc       scans 64-bit words from a next-free hint (ctz on the first
  *               word with a free bit); the hint is never above the lowest
  *               free frame. Amortised O(1) over a run of allocations (each
@@ -78,9 +79,9 @@ struct frame_allocator {
 /* Bytes of bitmap storage needed for the frames of [0, limit); 0 for 0. */
 size_t frame_bitmap_bytes(phys_addr_t limit);
 
-/* End of the highest available (type 1) region, rounded down to a page and
- * capped at PHYS_ADDR_LIMIT; 0 when there is none. */
-phys_addr_t frame_map_limit(const struct mb2_mem_region *regions, size_t n);
+/* End of the highest available (type 1) region of map, rounded down to a
+ * page and capped at PHYS_ADDR_LIMIT; 0 when there is none. */
+phys_addr_t frame_map_limit(const struct mb2_region_list *map);
 
 /*
  * Sets up fa over the frames fully inside [0, limit), all reserved, using
@@ -104,25 +105,33 @@ void frame_add_usable(struct frame_allocator *fa, phys_addr_t start, phys_addr_t
 enum frame_error frame_reserve(struct frame_allocator *fa, phys_addr_t start, phys_addr_t end);
 
 /*
- * Does the whole initialisation order above: limit = frame_map_limit(), add
- * every MB2_MEM_AVAILABLE region, reserve every other region, then reserve
- * each of reserved[0..m). reserved MUST include the bitmap storage's own
- * physical range (the allocator sees only its virtual address).
+ * Steps 1 to 3 of the initialisation order above: limit =
+ * frame_map_limit(map), every MB2_MEM_AVAILABLE region added, every other
+ * region reserved. The map may have any length (it is read where it lies).
  * Returns FRAME_ERR_NO_USABLE_MEMORY if no frame ends up usable.
  */
 enum frame_error frame_allocator_init_from_map(struct frame_allocator *fa,
-                                               const struct mb2_mem_region *regions, size_t n,
-                                               const struct mem_range *reserved, size_t m,
-                                               void *storage, size_t bytes);
+                                               const struct mb2_region_list *map, void *storage,
+                                               size_t bytes);
+
+/*
+ * Step 4: reserves every region of each of the m lists (their types are not
+ * looked at), as frame_reserve() does. The lists MUST cover the bitmap
+ * storage's own physical range (the allocator sees only its virtual
+ * address). Stops at, and returns, the first FRAME_ERR_RESERVE_ALLOCATED.
+ */
+enum frame_error frame_reserve_lists(struct frame_allocator *fa,
+                                     const struct mb2_region_list *lists, size_t m);
 
 /*
  * Finds a home for bytes of bitmap: the lowest page-aligned address A with
- * [A, A + bytes) inside one available region, at or above 1 MiB, ending at or
- * below `below` (what early code can reach), overlapping no reserved[] range
- * and no non-available region. Returns false when there is none.
+ * [A, A + bytes) inside one available region of map, at or above 1 MiB,
+ * ending at or below `below` (what early code can reach), overlapping no
+ * region of the m reserved lists and no non-available region. Returns
+ * false when there is none.
  */
-bool frame_find_bitmap_home(const struct mb2_mem_region *regions, size_t n,
-                            const struct mem_range *reserved, size_t m, size_t bytes,
+bool frame_find_bitmap_home(const struct mb2_region_list *map,
+                            const struct mb2_region_list *reserved, size_t m, size_t bytes,
                             phys_addr_t below, phys_addr_t *out);
 
 /* Allocates the lowest free frame; its address into *out (contents are

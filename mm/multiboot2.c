@@ -1,13 +1,14 @@
 /*
  * multiboot2: validating parser of the boot information. See multiboot2.h.
  *
- * Every read goes through rd32()/rd64() at an offset that was first checked
+ * Every read goes through read_u32()/read_u64() at an offset that was first checked
  * against the enclosing tag's size, and every tag's size was checked against
  * total_size, which was checked against max_len.
  */
 #include "mm/multiboot2.h"
 
 #include "lib/kstring.h"
+#include "lib/unaligned.h"
 
 /* Byte offsets of the fields this parser reads. */
 enum {
@@ -25,20 +26,6 @@ enum {
     ELF64_SHDR_SIZE = 64,
     ELF_SHF_ALLOC = 0x2,
 };
-
-static uint32_t rd32(const uint8_t *p)
-{
-    uint32_t v;
-    __builtin_memcpy(&v, p, sizeof v);
-    return v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-    uint64_t v;
-    __builtin_memcpy(&v, p, sizeof v);
-    return v;
-}
 
 /* True when p[0..n) contains a NUL byte. */
 static bool has_nul(const uint8_t *p, size_t n)
@@ -65,7 +52,7 @@ static enum mb2_error parse_module(struct mb2_info *info, const uint8_t *tag, ui
 {
     if (size < MODULE_STRING_OFFSET)
         return MB2_ERR_TAG_TRUNCATED;
-    if (rd32(tag + 8) > rd32(tag + 12))
+    if (read_u32(tag + 8) > read_u32(tag + 12))
         return MB2_ERR_BAD_MODULE;
     if (!has_nul(tag + MODULE_STRING_OFFSET, size - MODULE_STRING_OFFSET))
         return MB2_ERR_STRING_UNTERMINATED;
@@ -77,7 +64,7 @@ static enum mb2_error parse_mmap(struct mb2_info *info, const uint8_t *tag, uint
 {
     if (size < MMAP_ENTRIES_OFFSET)
         return MB2_ERR_TAG_TRUNCATED;
-    uint32_t entry_size = rd32(tag + 8);
+    uint32_t entry_size = read_u32(tag + 8);
     if (entry_size < MMAP_MIN_ENTRY_SIZE || entry_size % 8 != 0)
         return MB2_ERR_MMAP_ENTRY_TOO_SMALL;
     uint32_t bytes = size - MMAP_ENTRIES_OFFSET;
@@ -108,8 +95,7 @@ static enum mb2_error parse_fb_colors(struct mb2_framebuffer *fb, const uint8_t 
     case MB2_FB_INDEXED: {
         if (size < FB_PALETTE_OFFSET)
             return MB2_ERR_BAD_FRAMEBUFFER;
-        uint16_t colors;
-        __builtin_memcpy(&colors, tag + FB_COMMON_SIZE, sizeof colors);
+        uint16_t colors = read_u16(tag + FB_COMMON_SIZE);
         if ((uint32_t)colors * 3 > size - FB_PALETTE_OFFSET)
             return MB2_ERR_BAD_FRAMEBUFFER;
         fb->palette_colors = colors;
@@ -126,10 +112,10 @@ static enum mb2_error parse_framebuffer(struct mb2_info *info, const uint8_t *ta
     if (size < FB_COMMON_SIZE)
         return MB2_ERR_BAD_FRAMEBUFFER;
     struct mb2_framebuffer fb = {
-        .addr = rd64(tag + 8),
-        .pitch = rd32(tag + 16),
-        .width = rd32(tag + 20),
-        .height = rd32(tag + 24),
+        .addr = read_u64(tag + 8),
+        .pitch = read_u32(tag + 16),
+        .width = read_u32(tag + 20),
+        .height = read_u32(tag + 24),
         .bpp = tag[28],
         .type = tag[29],
     };
@@ -145,12 +131,12 @@ static enum mb2_error parse_elf(struct mb2_info *info, const uint8_t *tag, uint3
 {
     if (size < ELF_HEADERS_OFFSET)
         return MB2_ERR_TAG_TRUNCATED;
-    uint32_t num = rd32(tag + 8), entsize = rd32(tag + 12);
+    uint32_t num = read_u32(tag + 8), entsize = read_u32(tag + 12);
     if ((uint64_t)num * entsize > size - ELF_HEADERS_OFFSET)
         return MB2_ERR_BAD_ELF_SECTIONS;
     if (!info->has_elf_sections) {
         info->elf =
-            (struct mb2_elf_sections){num, entsize, rd32(tag + 16), tag + ELF_HEADERS_OFFSET};
+            (struct mb2_elf_sections){num, entsize, read_u32(tag + 16), tag + ELF_HEADERS_OFFSET};
         info->has_elf_sections = true;
     }
     return MB2_OK;
@@ -178,8 +164,8 @@ static enum mb2_error parse_fixed(struct mb2_info *info, const uint8_t *tag, uin
     case MB2_TAG_BASIC_MEMINFO:
         if (size < 16)
             return MB2_ERR_TAG_TRUNCATED;
-        info->mem_lower_kib = rd32(tag + 8);
-        info->mem_upper_kib = rd32(tag + 12);
+        info->mem_lower_kib = read_u32(tag + 8);
+        info->mem_upper_kib = read_u32(tag + 12);
         info->has_basic_meminfo = true;
         return MB2_OK;
     case MB2_TAG_EFI_MMAP:
@@ -190,7 +176,7 @@ static enum mb2_error parse_fixed(struct mb2_info *info, const uint8_t *tag, uin
     case MB2_TAG_LOAD_BASE_ADDR:
         if (size < 12)
             return MB2_ERR_TAG_TRUNCATED;
-        info->load_base_addr = rd32(tag + 8);
+        info->load_base_addr = read_u32(tag + 8);
         info->has_load_base_addr = true;
         return MB2_OK;
     default:
@@ -238,7 +224,7 @@ static enum mb2_error check_header(const uint8_t *mbi, size_t max_len, uint32_t 
         return MB2_ERR_MISALIGNED;
     if (max_len < sizeof(uint32_t))
         return MB2_ERR_TOTAL_SIZE_TOO_LARGE;
-    uint32_t total = rd32(mbi);
+    uint32_t total = read_u32(mbi);
     if (total < MBI_HEADER_SIZE + TAG_HEADER_SIZE)
         return MB2_ERR_TOTAL_SIZE_TOO_SMALL;
     if (total > max_len)
@@ -260,10 +246,10 @@ enum mb2_error mb2_parse(const void *mbi, size_t max_len, struct mb2_info *out)
     out->base = base;
     out->total_size = total;
 
-    for (size_t off = MBI_HEADER_SIZE;; off = next_tag(off, rd32(base + off + 4))) {
+    for (size_t off = MBI_HEADER_SIZE;; off = next_tag(off, read_u32(base + off + 4))) {
         if (off > total || total - off < TAG_HEADER_SIZE)
             return MB2_ERR_NO_END_TAG;
-        uint32_t type = rd32(base + off), size = rd32(base + off + 4);
+        uint32_t type = read_u32(base + off), size = read_u32(base + off + 4);
         if (size < TAG_HEADER_SIZE)
             return MB2_ERR_TAG_TOO_SMALL;
         if (size > total - off)
@@ -286,37 +272,81 @@ bool mb2_mmap_entry(const struct mb2_info *info, size_t i, struct mb2_mem_region
     if (i >= info->mmap_count)
         return false;
     const uint8_t *e = info->mmap_entries + i * info->mmap_entry_size;
-    uint64_t start = rd64(e);
+    uint64_t start = read_u64(e);
     out->start = start;
-    out->end = addr_add_saturating(start, rd64(e + 8));
-    out->type = rd32(e + 16);
+    out->end = addr_add_saturating(start, read_u64(e + 8));
+    out->type = read_u32(e + 16);
     return true;
 }
 
-size_t mb2_mmap_copy(const struct mb2_info *info, struct mb2_mem_region *out, size_t max)
+/* The first module tag at or after offset *off into *out; *off moves past
+ * it. The parse proved every tag up to the end tag well-formed. */
+static bool next_module(const struct mb2_info *info, size_t *off, struct mb2_module *out)
 {
-    size_t n = 0;
-    while (n < max && mb2_mmap_entry(info, n, &out[n]))
-        n++;
-    return n;
+    const uint8_t *base = info->base;
+    for (; read_u32(base + *off) != MB2_TAG_END; *off = next_tag(*off, read_u32(base + *off + 4))) {
+        if (read_u32(base + *off) != MB2_TAG_MODULE)
+            continue;
+        out->start = read_u32(base + *off + 8);
+        out->end = read_u32(base + *off + 12);
+        out->cmdline = (const char *)(base + *off + MODULE_STRING_OFFSET);
+        *off = next_tag(*off, read_u32(base + *off + 4));
+        return true;
+    }
+    return false;
 }
 
 bool mb2_module_at(const struct mb2_info *info, size_t i, struct mb2_module *out)
 {
     if (i >= info->module_count)
         return false;
-    /* The parse proved every tag up to the end tag well-formed. */
-    const uint8_t *base = info->base;
-    for (size_t off = MBI_HEADER_SIZE; rd32(base + off) != MB2_TAG_END;
-         off = next_tag(off, rd32(base + off + 4))) {
-        if (rd32(base + off) != MB2_TAG_MODULE || i-- != 0)
-            continue;
-        out->start = rd32(base + off + 8);
-        out->end = rd32(base + off + 12);
-        out->cmdline = (const char *)(base + off + MODULE_STRING_OFFSET);
-        return true;
-    }
+    size_t off = MBI_HEADER_SIZE;
+    while (next_module(info, &off, out))
+        if (i-- == 0)
+            return true;
     return false;
+}
+
+static bool mmap_next(const void *source, size_t *cursor, struct mb2_mem_region *out)
+{
+    return mb2_mmap_entry(source, (*cursor)++, out);
+}
+
+struct mb2_region_list mb2_mmap_list(const struct mb2_info *info)
+{
+    return (struct mb2_region_list){mmap_next, info};
+}
+
+/* The cursor is the offset of the next tag to look at; 0 is the first. */
+static bool module_next(const void *source, size_t *cursor, struct mb2_mem_region *out)
+{
+    const struct mb2_info *info = source;
+    if (*cursor < MBI_HEADER_SIZE)
+        *cursor = MBI_HEADER_SIZE;
+    struct mb2_module m;
+    if (!next_module(info, cursor, &m))
+        return false;
+    *out = (struct mb2_mem_region){m.start, m.end, MB2_MEM_RESERVED};
+    return true;
+}
+
+struct mb2_region_list mb2_module_list(const struct mb2_info *info)
+{
+    return (struct mb2_region_list){module_next, info};
+}
+
+static bool array_next(const void *source, size_t *cursor, struct mb2_mem_region *out)
+{
+    const struct mb2_region_array *array = source;
+    if (*cursor >= array->count)
+        return false;
+    *out = array->regions[(*cursor)++];
+    return true;
+}
+
+struct mb2_region_list mb2_region_array_list(const struct mb2_region_array *array)
+{
+    return (struct mb2_region_list){array_next, array};
 }
 
 bool mb2_elf_extent(const struct mb2_info *info, struct mem_range *out)
@@ -326,7 +356,7 @@ bool mb2_elf_extent(const struct mb2_info *info, struct mem_range *out)
     struct mem_range r = {UINT64_MAX, 0};
     const uint8_t *h = info->elf.headers;
     for (uint32_t i = 0; i < info->elf.num; i++, h += info->elf.entsize) {
-        uint64_t flags = rd64(h + 8), addr = rd64(h + 16), size = rd64(h + 32);
+        uint64_t flags = read_u64(h + 8), addr = read_u64(h + 16), size = read_u64(h + 32);
         if (!(flags & ELF_SHF_ALLOC) || size == 0)
             continue;
         uint64_t end = addr_add_saturating(addr, size);

@@ -169,11 +169,40 @@ const char *mb2_mmap_type_name(uint32_t type);
 /* Memory map entry i into *out; false when i >= info->mmap_count. */
 bool mb2_mmap_entry(const struct mb2_info *info, size_t i, struct mb2_mem_region *out);
 
-/* Copies up to max entries of the memory map into out; returns how many. */
-size_t mb2_mmap_copy(const struct mb2_info *info, struct mb2_mem_region *out, size_t max);
-
-/* Module i (in MBI order) into *out; false when i >= info->module_count. */
+/* Module i (in MBI order) into *out; false when i >= info->module_count.
+ * Walks the tags: O(tags); use mb2_module_list() to visit them all. */
 bool mb2_module_at(const struct mb2_info *info, size_t i, struct mb2_module *out);
+
+/*
+ * A list of regions of any length, read one at a time where it lies: the
+ * memory map inside the boot information, every boot module, or an array.
+ * Nothing has to be copied into a fixed-size buffer first, so nothing is
+ * cut off, however many entries the boot loader hands over.
+ *
+ *     struct mb2_mem_region r;
+ *     for (size_t cursor = 0; list->next(list->source, &cursor, &r);)
+ *         ...
+ *
+ * next() stores the region at *cursor (0 for the first) in *out, advances
+ * *cursor and returns true; past the last region it returns false.
+ */
+struct mb2_region_list {
+    bool (*next)(const void *source, size_t *cursor, struct mb2_mem_region *out);
+    const void *source;
+};
+
+/* The memory map of info (which must outlive the list), in MBI order. */
+struct mb2_region_list mb2_mmap_list(const struct mb2_info *info);
+
+/* Every boot module of info as a region of type MB2_MEM_RESERVED. */
+struct mb2_region_list mb2_module_list(const struct mb2_info *info);
+
+/* count regions of an array (which must outlive the list). */
+struct mb2_region_array {
+    const struct mb2_mem_region *regions;
+    size_t count;
+};
+struct mb2_region_list mb2_region_array_list(const struct mb2_region_array *array);
 
 /*
  * The extent [lowest sh_addr, highest sh_addr + sh_size) of the sections that

@@ -1,5 +1,6 @@
 #include "kernel/console/fbcon.h"
 
+#include "kernel/console/fb_check.h"
 #include "kernel/console/font.h"
 #include "kernel/console/textgrid.h"
 #include "lib/kstring.h"
@@ -81,8 +82,7 @@ static const struct textgrid_ops fbcon_ops = {
 
 bool fbcon_init(const struct fb_surface *s)
 {
-    if ((s->bpp != 32 && s->bpp != 24 && s->bpp != 16) || s->width < FONT_WIDTH ||
-        s->height < FONT_HEIGHT || s->pitch < s->width * (s->bpp / 8u))
+    if (fb_check_geometry(s->bpp, s->width, s->height, s->pitch) != FB_OK)
         return false;
     surface = *s;
     textgrid_init(&grid, (int)(s->height / FONT_HEIGHT), (int)(s->width / FONT_WIDTH), &fbcon_ops,

@@ -35,8 +35,9 @@ void fb_put_pixel(const struct fb_surface *s, uint32_t x, uint32_t y, uint32_t r
 void fb_draw_char(const struct fb_surface *s, uint32_t x, uint32_t y, char c, uint32_t fg_rgb,
                   uint32_t bg_rgb);
 
-/* Takes over the surface as a text console (clears it). False if the
- * surface is unusable (bpp not 16/24/32, smaller than one character). */
+/* Takes over the surface as a text console (clears it). False if its
+ * geometry is unusable (fb_check_geometry). Where the surface lies is the
+ * caller's to check first (fb_check). */
 bool fbcon_init(const struct fb_surface *s);
 extern const struct console_driver fbcon_console;
 

@@ -37,4 +37,4 @@ keel_boot_test(cpu_without_nx_boots --cpu qemu64,-nx ${keel_demo_done})
 
 # Less memory than keel needs: a clear message, not a fault.
 keel_boot_test(too_little_memory_gets_a_message --memory 12M
-    --expect-serial "keel needs at least 16 MiB of free memory\\x3b this machine has [0-9]+ KiB usable")
+    --expect-serial "keel needs at least 16 MiB of free memory\\x3b this machine has [0-9]+ KiB of usable RAM, of which the kernel, the boot information and 0 boot modules take [0-9]+ KiB, leaving [0-9]+ KiB\\. Give it [0-9]+ KiB more memory, or load fewer or smaller modules\\.")

@@ -17,9 +17,9 @@ void arch_init(void)
     pic_init();        /* IRQs 0-15 -> vectors 32-47, all masked */
 }
 
-void arch_init_devices(void)
+void arch_init_devices(enum acpi_ps2 ps2)
 {
     pit_init();
-    keyboard_init();
+    keyboard_init(ps2);
     irq_enable();
 }

@@ -3,8 +3,11 @@
 #include "kernel/arch/x86_64/interrupts.h"
 #include "kernel/console/console.h"
 #include "kernel/keyboard.h"
+#include "kernel/print.h"
+#include "kernel/ps2.h"
 
-#define PS2_DATA 0x60
+#define PS2_DATA   0x60
+#define PS2_STATUS 0x64
 
 static struct keyboard_state state;
 /* Single producer (the IRQ), single consumer (keyboard_read_char). */
@@ -24,10 +27,24 @@ static void on_keyboard(struct interrupt_frame *frame)
     }
 }
 
-void keyboard_init(void)
+static uint8_t read_status(void)
 {
-    while (inb(0x64) & 1) /* drop what the firmware left in the buffer */
-        (void)inb(PS2_DATA);
+    return inb(PS2_STATUS);
+}
+
+static uint8_t read_data(void)
+{
+    return inb(PS2_DATA);
+}
+
+void keyboard_init(enum acpi_ps2 firmware)
+{
+    static const struct ps2_ports ports = {read_status, read_data};
+    enum ps2_probe probe = ps2_probe(firmware, &ports);
+    if (probe != PS2_READY) {
+        kprintf("%s\n", ps2_probe_message(probe));
+        return;
+    }
     irq_set_handler(IRQ_KEYBOARD, on_keyboard);
 }
 

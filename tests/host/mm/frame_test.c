@@ -15,20 +15,27 @@
 #define MiB(x) ((uint64_t)(x) << 20)
 #define GiB(x) ((uint64_t)(x) << 30)
 #define N(a)   (sizeof(a) / sizeof *(a))
+/* A pointer to a list of the n regions at p (valid in the enclosing block). */
+#define LIST(p, n)                                                                                 \
+    ((const struct mb2_region_list[]){mb2_region_array_list(&(struct mb2_region_array){(p), (n)})})
+#define RESERVED MB2_MEM_RESERVED
 
 struct fixture {
     struct frame_allocator fa;
     void *storage;
 };
 
-/* init_from_map with freshly malloc'd (8-aligned) storage. */
+/* init_from_map, then the reserved regions, with freshly malloc'd
+ * (8-aligned) storage. */
 static enum frame_error setup_map(struct fixture *fx, const struct mb2_mem_region *regions,
-                                  size_t n, const struct mem_range *reserved, size_t m)
+                                  size_t n, const struct mb2_mem_region *reserved, size_t m)
 {
-    size_t bytes = frame_bitmap_bytes(frame_map_limit(regions, n));
+    const struct mb2_region_list *map = LIST(regions, n), *boot = LIST(reserved, m);
+    size_t bytes = frame_bitmap_bytes(frame_map_limit(map));
     fx->storage = malloc(bytes ? bytes : 8);
     assert_non_null(fx->storage);
-    return frame_allocator_init_from_map(&fx->fa, regions, n, reserved, m, fx->storage, bytes);
+    enum frame_error err = frame_allocator_init_from_map(&fx->fa, map, fx->storage, bytes);
+    return err != FRAME_OK ? err : frame_reserve_lists(&fx->fa, boot, 1);
 }
 
 static void assert_counts(const struct frame_allocator *fa, uint64_t total, uint64_t free_)
@@ -53,13 +60,13 @@ static const struct mb2_mem_region pc_map[] = {
 static void pc_map_counts_every_frame_above_1mib(void **state)
 {
     (void)state;
-    assert_int_equal(frame_map_limit(pc_map, N(pc_map)), MiB(128));
+    assert_int_equal(frame_map_limit(LIST(pc_map, N(pc_map))), MiB(128));
     assert_int_equal(frame_bitmap_bytes(MiB(128)), 2 * (32768 / 64) * 8);
     struct fixture fx;
     assert_int_equal(setup_map(&fx, pc_map, N(pc_map), NULL, 0), FRAME_OK);
     assert_counts(&fx.fa, 32512, 32512); /* (128 - 1) MiB / 4 KiB */
 
-    const struct mem_range kernel = {MiB(1), MiB(3)};
+    const struct mb2_mem_region kernel = {MiB(1), MiB(3), RESERVED};
     free(fx.storage);
     assert_int_equal(setup_map(&fx, pc_map, N(pc_map), &kernel, 1), FRAME_OK);
     assert_counts(&fx.fa, 32000, 32000);
@@ -93,7 +100,7 @@ static bool odd_map_usable(phys_addr_t p)
 static void odd_map_gives_exactly_the_usable_frames_lowest_first(void **state)
 {
     (void)state;
-    assert_int_equal(frame_map_limit(odd_map, N(odd_map)), GiB(4) + 0x10000);
+    assert_int_equal(frame_map_limit(LIST(odd_map, N(odd_map))), GiB(4) + 0x10000);
     struct fixture fx;
     assert_int_equal(setup_map(&fx, odd_map, N(odd_map), NULL, 0), FRAME_OK);
     const uint64_t total = 384 - 2 + 1 + 16 - 1;
@@ -202,15 +209,15 @@ static void init_refuses_bad_storage_and_empty_maps(void **state)
 
     /* Only low memory is available: nothing usable. */
     const struct mb2_mem_region low[] = {{0, 0x9fc00, MB2_MEM_AVAILABLE}};
-    assert_int_equal(frame_allocator_init_from_map(&fa, low, 1, NULL, 0, buf, sizeof buf),
+    assert_int_equal(frame_allocator_init_from_map(&fa, LIST(low, 1), buf, sizeof buf),
                      FRAME_ERR_NO_USABLE_MEMORY);
     const struct mb2_mem_region none[] = {{MiB(1), MiB(2), MB2_MEM_RESERVED}};
-    assert_int_equal(frame_map_limit(none, 1), 0);
-    assert_int_equal(frame_allocator_init_from_map(&fa, none, 1, NULL, 0, buf, sizeof buf),
+    assert_int_equal(frame_map_limit(LIST(none, 1)), 0);
+    assert_int_equal(frame_allocator_init_from_map(&fa, LIST(none, 1), buf, sizeof buf),
                      FRAME_ERR_NO_USABLE_MEMORY);
     /* A region reaching the top of the address space is capped at 2^52. */
     const struct mb2_mem_region huge[] = {{MiB(1), UINT64_MAX, MB2_MEM_AVAILABLE}};
-    assert_int_equal(frame_map_limit(huge, 1), PHYS_ADDR_LIMIT);
+    assert_int_equal(frame_map_limit(LIST(huge, 1)), PHYS_ADDR_LIMIT);
 }
 
 static void partial_words_at_the_edges(void **state)
@@ -244,7 +251,7 @@ static void random_sequence_matches_model(void **state)
         {MiB(2), MiB(2) + 0x5000, MB2_MEM_RESERVED},
         {MiB(4) + 0x800, MiB(5), MB2_MEM_AVAILABLE},
     };
-    const struct mem_range kernel = {MiB(1), MiB(1) + 0x10000};
+    const struct mb2_mem_region kernel = {MiB(1), MiB(1) + 0x10000, RESERVED};
     struct fixture fx;
     assert_int_equal(setup_map(&fx, map, N(map), &kernel, 1), FRAME_OK);
     const uint64_t initial = frame_count_free(&fx.fa);
@@ -324,52 +331,98 @@ static void bitmap_home_avoids_reserved_and_low_memory(void **state)
         {MiB(32), MiB(64), MB2_MEM_AVAILABLE},
         {GiB(4), GiB(8), MB2_MEM_AVAILABLE},
     };
-    const struct mem_range reserved[] = {
-        {MiB(1), MiB(4) + 0x234}, /* kernel */
-        {MiB(5), MiB(5) + 100},   /* MBI */
+    const struct mb2_mem_region boot[] = {
+        {MiB(1), MiB(4) + 0x234, RESERVED}, /* kernel */
+        {MiB(5), MiB(5) + 100, RESERVED},   /* MBI */
     };
+    const struct mb2_region_list *all = LIST(map, N(map)), *low = LIST(map, 1);
+    const struct mb2_region_list *reserved = LIST(boot, N(boot));
     phys_addr_t at;
     /* Fits between kernel end (rounded up) and the MBI. */
-    assert_true(frame_find_bitmap_home(map, N(map), reserved, 2, 0x2000, GiB(4), &at));
+    assert_true(frame_find_bitmap_home(all, reserved, 1, 0x2000, GiB(4), &at));
     assert_int_equal(at, MiB(4) + 0x1000);
     /* Too big for that gap and for the one before the reserved region. */
-    assert_true(frame_find_bitmap_home(map, N(map), reserved, 2, MiB(1), GiB(4), &at));
+    assert_true(frame_find_bitmap_home(all, reserved, 1, MiB(1), GiB(4), &at));
     assert_int_equal(at, MiB(6) + 0x1000);
     /* Only the second region is big enough. */
-    assert_true(frame_find_bitmap_home(map, N(map), reserved, 2, MiB(12), GiB(4), &at));
+    assert_true(frame_find_bitmap_home(all, reserved, 1, MiB(12), GiB(4), &at));
     assert_int_equal(at, MiB(32));
     /* Only above 4 GiB: refused when below = 4 GiB, found when allowed. */
-    assert_false(frame_find_bitmap_home(map, N(map), reserved, 2, MiB(40), GiB(4), &at));
-    assert_true(frame_find_bitmap_home(map, N(map), reserved, 2, MiB(40), GiB(8), &at));
+    assert_false(frame_find_bitmap_home(all, reserved, 1, MiB(40), GiB(4), &at));
+    assert_true(frame_find_bitmap_home(all, reserved, 1, MiB(40), GiB(8), &at));
     assert_int_equal(at, GiB(4));
     /* `below` cuts a region short. */
-    assert_false(frame_find_bitmap_home(map, N(map), reserved, 2, MiB(12), MiB(40), &at));
-    assert_false(frame_find_bitmap_home(map, N(map), reserved, 2, 0, GiB(4), &at));
+    assert_false(frame_find_bitmap_home(all, reserved, 1, MiB(12), MiB(40), &at));
+    assert_false(frame_find_bitmap_home(all, reserved, 1, 0, GiB(4), &at));
     /* Low memory alone never hosts it. */
-    assert_false(frame_find_bitmap_home(map, 1, NULL, 0, 0x1000, GiB(4), &at));
+    assert_false(frame_find_bitmap_home(low, NULL, 0, 0x1000, GiB(4), &at));
 }
 
 static void bitmap_home_is_never_handed_out(void **state)
 {
     (void)state;
     const struct mb2_mem_region map[] = {{MiB(1), MiB(64), MB2_MEM_AVAILABLE}};
-    struct mem_range reserved[2] = {{MiB(1), MiB(2)}};
-    phys_addr_t limit = frame_map_limit(map, 1);
-    size_t bytes = frame_bitmap_bytes(limit);
+    struct mb2_mem_region boot[2] = {{MiB(1), MiB(2), RESERVED}};
+    struct mb2_region_array boot_array = {boot, 1};
+    const struct mb2_region_list *map_list = LIST(map, 1);
+    struct mb2_region_list reserved = mb2_region_array_list(&boot_array);
+    size_t bytes = frame_bitmap_bytes(frame_map_limit(map_list));
     phys_addr_t at;
-    assert_true(frame_find_bitmap_home(map, 1, reserved, 1, bytes, GiB(4), &at));
+    assert_true(frame_find_bitmap_home(map_list, &reserved, 1, bytes, GiB(4), &at));
     assert_int_equal(at, MiB(2));
-    reserved[1] = (struct mem_range){at, at + bytes};
+    boot[boot_array.count++] = (struct mb2_mem_region){at, at + bytes, RESERVED};
     void *storage = malloc(bytes);
     struct frame_allocator fa;
-    assert_int_equal(frame_allocator_init_from_map(&fa, map, 1, reserved, 2, storage, bytes),
-                     FRAME_OK);
+    assert_int_equal(frame_allocator_init_from_map(&fa, map_list, storage, bytes), FRAME_OK);
+    assert_int_equal(frame_reserve_lists(&fa, &reserved, 1), FRAME_OK);
     uint64_t bitmap_frames = (bytes + 4095) / 4096;
     assert_counts(&fa, 16384 - 256 - 256 - bitmap_frames, 16384 - 256 - 256 - bitmap_frames);
     phys_addr_t p;
     assert_int_equal(frame_alloc(&fa, &p), FRAME_OK);
     assert_int_equal(p, MiB(2) + bitmap_frames * 4096);
     free(storage);
+}
+
+/* A map of any length is read whole, and every region of every reserved
+ * list is kept out, however many there are. */
+static void long_maps_and_many_reserved_regions_are_used_whole(void **state)
+{
+    (void)state;
+    static struct mb2_mem_region map[301], modules[2000];
+    for (size_t i = 0; i < 301; i++) /* every other 4 KiB page a hole */
+        map[i] = (struct mb2_mem_region){MiB(1) + i * 0x2000, MiB(1) + i * 0x2000 + 0x1000,
+                                         i % 2 ? RESERVED : MB2_MEM_AVAILABLE};
+    struct fixture fx;
+    assert_int_equal(setup_map(&fx, map, N(map), NULL, 0), FRAME_OK);
+    assert_counts(&fx.fa, 151, 151);
+    phys_addr_t p = 0;
+    for (int i = 0; i < 151; i++)
+        assert_int_equal(frame_alloc(&fx.fa, &p), FRAME_OK);
+    assert_int_equal(p, MiB(1) + 300 * 0x2000); /* the last entry's page */
+    free(fx.storage);
+
+    const struct mb2_mem_region ram[] = {{MiB(1), MiB(64), MB2_MEM_AVAILABLE}};
+    const struct mb2_mem_region kernel = {MiB(1), MiB(2), RESERVED};
+    for (size_t i = 0; i < 2000; i++) /* 2000 one-page modules, a page apart */
+        modules[i] =
+            (struct mb2_mem_region){MiB(2) + i * 0x2000, MiB(2) + i * 0x2000 + 1, RESERVED};
+    const struct mb2_region_list lists[] = {LIST(&kernel, 1)[0], LIST(modules, N(modules))[0]};
+    size_t bytes = frame_bitmap_bytes(MiB(64));
+    fx.storage = malloc(bytes);
+    assert_int_equal(frame_allocator_init_from_map(&fx.fa, LIST(ram, 1), fx.storage, bytes),
+                     FRAME_OK);
+    assert_int_equal(frame_reserve_lists(&fx.fa, lists, 2), FRAME_OK);
+    assert_counts(&fx.fa, 16384 - 256 - 256 - 2000, 16384 - 256 - 256 - 2000);
+    for (int i = 0; i < 2000; i++) { /* only the pages between the modules */
+        assert_int_equal(frame_alloc(&fx.fa, &p), FRAME_OK);
+        assert_int_equal(p, MiB(2) + (phys_addr_t)i * 0x2000 + 0x1000);
+    }
+    /* A list that covers an allocated frame stops there with the error. */
+    const struct mb2_mem_region late[] = {{MiB(60), MiB(61), RESERVED}, {p, p + 1, RESERVED}};
+    assert_int_equal(frame_reserve_lists(&fx.fa, LIST(late, 2), 1), FRAME_ERR_RESERVE_ALLOCATED);
+    assert_true(frame_is_allocated(&fx.fa, p));
+    assert_int_equal(frame_count_total(&fx.fa), 16384 - 256 - 256 - 2000 - 256);
+    free(fx.storage);
 }
 
 static void strerror_covers_every_error(void **state)
@@ -393,6 +446,7 @@ int main(void)
         cmocka_unit_test(lowest_free_frame_is_always_next),
         cmocka_unit_test(bitmap_home_avoids_reserved_and_low_memory),
         cmocka_unit_test(bitmap_home_is_never_handed_out),
+        cmocka_unit_test(long_maps_and_many_reserved_regions_are_used_whole),
         cmocka_unit_test(strerror_covers_every_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,7 +16,7 @@
 /* ---- building MBIs ---- */
 
 struct blob {
-    _Alignas(8) uint8_t buf[2048];
+    _Alignas(8) uint8_t buf[65536];
     size_t len;
 };
 
@@ -266,11 +266,16 @@ static void valid_mbi_exposes_every_tag(void **state)
     assert_int_equal(r.end, UINT64_MAX);
     assert_int_equal(r.type, 7);
     assert_false(mb2_mmap_entry(&info, 5, &r));
-    struct mb2_mem_region all[8];
-    assert_int_equal(mb2_mmap_copy(&info, all, 8), 5);
-    assert_int_equal(mb2_mmap_copy(&info, all, 3), 3);
-    assert_int_equal(all[1].start, 0x9fc00);
-    assert_int_equal(all[1].end, 0xa0000);
+    struct mb2_region_list map = mb2_mmap_list(&info);
+    size_t cursor = 0;
+    for (size_t i = 0; i < 5; i++) {
+        assert_true(map.next(map.source, &cursor, &r));
+        assert_int_equal(r.start, default_map[i].base);
+    }
+    assert_false(map.next(map.source, &cursor, &r));
+    assert_true(mb2_mmap_entry(&info, 1, &r));
+    assert_int_equal(r.start, 0x9fc00);
+    assert_int_equal(r.end, 0xa0000);
 
     assert_int_equal(info.module_count, 2);
     struct mb2_module mod;
@@ -282,6 +287,16 @@ static void valid_mbi_exposes_every_tag(void **state)
     assert_int_equal(mod.start, 0x300000);
     assert_string_equal(mod.cmdline, "");
     assert_false(mb2_module_at(&info, 2, &mod));
+    struct mb2_region_list modules = mb2_module_list(&info);
+    cursor = 0;
+    assert_true(modules.next(modules.source, &cursor, &r));
+    assert_int_equal(r.start, 0x200000);
+    assert_int_equal(r.end, 0x280000);
+    assert_int_equal(r.type, MB2_MEM_RESERVED);
+    assert_true(modules.next(modules.source, &cursor, &r));
+    assert_int_equal(r.start, 0x300000);
+    assert_false(modules.next(modules.source, &cursor, &r));
+    assert_false(modules.next(modules.source, &cursor, &r));
 
     assert_true(info.has_framebuffer);
     assert_int_equal(info.framebuffer.addr, 0xfd000000);
@@ -597,6 +612,53 @@ static void framebuffer_and_elf_errors(void **state)
     assert_int_equal(parse_blob(&b), MB2_ERR_BAD_ELF_SECTIONS);
 }
 
+/* A map longer than any fixed-size copy and thousands of modules: every
+ * entry and every module is listed, in order, none dropped. */
+static void long_map_and_many_modules_are_listed_whole(void **state)
+{
+    (void)state;
+    static struct blob b;
+    static struct entry holes[301];
+    blob_begin(&b);
+    for (size_t i = 0; i < 301; i++) /* 4 KiB pages, every other one a hole */
+        holes[i] = (struct entry){0x100000 + i * 0x2000, 0x1000,
+                                  i % 2 ? MB2_MEM_RESERVED : MB2_MEM_AVAILABLE};
+    add_mmap(&b, holes, 301, 24);
+    for (uint32_t i = 0; i < 2000; i++) {
+        size_t off = tag_begin(&b, MB2_TAG_MODULE);
+        put32(&b, 0x1000000 + i * 0x3000);
+        put32(&b, 0x1000000 + i * 0x3000 + 0x1800);
+        put8(&b, 0);
+        tag_end(&b, off);
+    }
+    blob_finish(&b);
+    struct mb2_info info;
+    assert_int_equal(mb2_parse(b.buf, b.len, &info), MB2_OK);
+    assert_int_equal(info.mmap_count, 301);
+    assert_int_equal(info.module_count, 2000);
+
+    struct mb2_region_list map = mb2_mmap_list(&info);
+    struct mb2_mem_region r;
+    size_t n = 0;
+    for (size_t c = 0; map.next(map.source, &c, &r); n++) {
+        assert_int_equal(r.start, holes[n].base);
+        assert_int_equal(r.end, holes[n].base + 0x1000);
+        assert_int_equal(r.type, holes[n].type);
+    }
+    assert_int_equal(n, 301);
+
+    struct mb2_region_list modules = mb2_module_list(&info);
+    n = 0;
+    for (size_t c = 0; modules.next(modules.source, &c, &r); n++) {
+        assert_int_equal(r.start, 0x1000000 + n * 0x3000);
+        assert_int_equal(r.end, 0x1000000 + n * 0x3000 + 0x1800);
+    }
+    assert_int_equal(n, 2000);
+    struct mb2_module last;
+    assert_true(mb2_module_at(&info, 1999, &last));
+    assert_int_equal(last.start, 0x1000000 + 1999 * 0x3000);
+}
+
 static void strerror_and_type_names(void **state)
 {
     (void)state;
@@ -628,8 +690,14 @@ static void parse_and_use(const uint8_t *data, size_t len)
         for (size_t i = 0; mb2_mmap_entry(&info, i, &r); i++)
             assert_true(r.end >= r.start);
         struct mb2_module mod;
-        for (size_t i = 0; mb2_module_at(&info, i, &mod); i++)
+        size_t modules = 0;
+        for (size_t i = 0; mb2_module_at(&info, i, &mod); i++, modules++)
             assert_true(strlen(mod.cmdline) < len && mod.start <= mod.end);
+        struct mb2_region_list list = mb2_module_list(&info);
+        size_t listed = 0;
+        for (size_t c = 0; list.next(list.source, &c, &r); listed++)
+            assert_true(r.start <= r.end);
+        assert_int_equal(listed, modules);
         if (info.cmdline)
             assert_true(strlen(info.cmdline) < len);
         if (info.bootloader_name)
@@ -705,6 +773,7 @@ int main(void)
         cmocka_unit_test(mmap_errors),
         cmocka_unit_test(string_and_module_errors),
         cmocka_unit_test(framebuffer_and_elf_errors),
+        cmocka_unit_test(long_map_and_many_modules_are_listed_whole),
         cmocka_unit_test(strerror_and_type_names),
         cmocka_unit_test(truncated_mbis_never_overread),
         cmocka_unit_test(corrupted_mbis_never_overread),

@@ -1,0 +1,75 @@
+#include "kernel/console/fb_check.h"
+
+#include "kernel/console/font.h"
+
+enum fb_error fb_check_geometry(uint8_t bpp, uint32_t width, uint32_t height, uint32_t pitch)
+{
+    if (bpp != 16 && bpp != 24 && bpp != 32)
+        return FB_ERR_DEPTH;
+    if (width < FONT_WIDTH || height < FONT_HEIGHT)
+        return FB_ERR_TOO_SMALL;
+    if (pitch < (uint64_t)width * (bpp / 8u))
+        return FB_ERR_PITCH;
+    return FB_OK;
+}
+
+/* True when some available region of map overlaps r. */
+static bool overlaps_available(const struct mb2_region_list *map, struct mem_range r)
+{
+    struct mb2_mem_region region;
+    for (size_t c = 0; map->next(map->source, &c, &region);)
+        if (region.type == MB2_MEM_AVAILABLE &&
+            mem_range_overlaps(r, (struct mem_range){region.start, region.end}))
+            return true;
+    return false;
+}
+
+enum fb_error fb_check(const struct mb2_framebuffer *fb, const struct mb2_region_list *map,
+                       const struct fb_keep_out *keep_out, phys_addr_t reachable)
+{
+    if (fb->type != MB2_FB_RGB)
+        return FB_ERR_NOT_RGB;
+    if (fb->addr == 0)
+        return FB_ERR_ADDRESS_ZERO;
+    enum fb_error err = fb_check_geometry(fb->bpp, fb->width, fb->height, fb->pitch);
+    if (err != FB_OK)
+        return err;
+    uint64_t size = (uint64_t)fb->pitch * fb->height;
+    if (size > UINT64_MAX - fb->addr || fb->addr + size > reachable)
+        return FB_ERR_UNREACHABLE;
+    struct mem_range pixels = {fb->addr, fb->addr + size};
+    if (overlaps_available(map, pixels))
+        return FB_ERR_OVERLAPS_RAM;
+    if (mem_range_overlaps(pixels, keep_out->kernel))
+        return FB_ERR_OVERLAPS_KERNEL;
+    if (mem_range_overlaps(pixels, keep_out->boot_info))
+        return FB_ERR_OVERLAPS_BOOT_INFO;
+    return FB_OK;
+}
+
+const char *fb_strerror(enum fb_error err)
+{
+    switch (err) {
+    case FB_OK:
+        return "nothing wrong with it";
+    case FB_ERR_NOT_RGB:
+        return "it is not an RGB framebuffer";
+    case FB_ERR_ADDRESS_ZERO:
+        return "its address is 0 (the display has no linear framebuffer)";
+    case FB_ERR_DEPTH:
+        return "its depth is not 16, 24 or 32 bits per pixel";
+    case FB_ERR_TOO_SMALL:
+        return "it cannot hold one 8x16 character";
+    case FB_ERR_PITCH:
+        return "its lines are shorter than its width";
+    case FB_ERR_UNREACHABLE:
+        return "it ends beyond the memory the kernel maps at boot";
+    case FB_ERR_OVERLAPS_RAM:
+        return "it overlaps RAM the memory map calls available";
+    case FB_ERR_OVERLAPS_KERNEL:
+        return "it overlaps the kernel image";
+    case FB_ERR_OVERLAPS_BOOT_INFO:
+        return "it overlaps the boot information";
+    }
+    return "unknown framebuffer error";
+}
