@@ -40,16 +40,35 @@ if(KEEL_HARDENED)
     target_compile_definitions(keel_core PUBLIC KEEL_HARDENED=1)
 endif()
 
-# keel_kernel(<name> SOURCES <files...> [ALLOCATOR <name>] [OUTPUT_DIR <dir>])
+# keel_iso(<name> ELF <target> [GRUB_CFG <file>] [FILES <files...>] [OUTPUT_DIR <dir>])
+# Builds <name>.iso from a kernel ELF target with grub-mkrescue: the GRUB
+# configuration (default iso/grub.cfg) and any further files in /boot/.
+function(keel_iso name)
+    cmake_parse_arguments(I "" "ELF;GRUB_CFG;OUTPUT_DIR" "FILES" ${ARGN})
+    if(NOT I_GRUB_CFG)
+        set(I_GRUB_CFG ${PROJECT_SOURCE_DIR}/iso/grub.cfg)
+    endif()
+    if(NOT I_OUTPUT_DIR)
+        set(I_OUTPUT_DIR ${CMAKE_CURRENT_BINARY_DIR})
+    endif()
+    set(iso ${I_OUTPUT_DIR}/${name}.iso)
+    add_custom_command(OUTPUT ${iso}
+        COMMAND sh ${PROJECT_SOURCE_DIR}/cmake/scripts/make_iso.sh $<TARGET_FILE:${I_ELF}>
+                ${I_GRUB_CFG} ${iso} ${CMAKE_CURRENT_BINARY_DIR}/${name}.isowork ${I_FILES}
+        DEPENDS ${I_ELF} ${I_GRUB_CFG} ${I_FILES} ${PROJECT_SOURCE_DIR}/cmake/scripts/make_iso.sh
+        COMMENT "Building ${name}.iso (BIOS + UEFI)"
+        VERBATIM)
+    add_custom_target(${name}_iso ALL DEPENDS ${iso})
+endfunction()
+
+# keel_kernel(<name> SOURCES <files...> [ALLOCATOR <name>] [OUTPUT_DIR <dir>]
+#             [GRUB_CFG <file>] [FILES <files...>])
 # Links a kernel ELF from keel_core and <files> (which provide kernel_main),
 # checks its multiboot2 header with grub-file, and builds <name>.iso.
 function(keel_kernel name)
-    cmake_parse_arguments(K "" "ALLOCATOR;OUTPUT_DIR" "SOURCES;DEFINITIONS" ${ARGN})
+    cmake_parse_arguments(K "" "ALLOCATOR;OUTPUT_DIR;GRUB_CFG" "SOURCES;DEFINITIONS;FILES" ${ARGN})
     if(NOT K_ALLOCATOR)
         set(K_ALLOCATOR ${KEEL_ALLOCATOR})
-    endif()
-    if(NOT K_OUTPUT_DIR)
-        set(K_OUTPUT_DIR ${CMAKE_CURRENT_BINARY_DIR})
     endif()
     string(TOUPPER ${K_ALLOCATOR} alloc_upper)
 
@@ -62,16 +81,8 @@ function(keel_kernel name)
     add_custom_command(TARGET ${name}.elf POST_BUILD
         COMMAND sh ${PROJECT_SOURCE_DIR}/cmake/scripts/check_multiboot2.sh $<TARGET_FILE:${name}.elf>
         VERBATIM)
-
-    set(iso ${K_OUTPUT_DIR}/${name}.iso)
-    add_custom_command(OUTPUT ${iso}
-        COMMAND sh ${PROJECT_SOURCE_DIR}/cmake/scripts/make_iso.sh $<TARGET_FILE:${name}.elf>
-                ${PROJECT_SOURCE_DIR}/iso/grub.cfg ${iso} ${CMAKE_CURRENT_BINARY_DIR}/${name}.isowork
-        DEPENDS ${name}.elf ${PROJECT_SOURCE_DIR}/iso/grub.cfg
-                ${PROJECT_SOURCE_DIR}/cmake/scripts/make_iso.sh
-        COMMENT "Building ${name}.iso (BIOS + UEFI)"
-        VERBATIM)
-    add_custom_target(${name}_iso ALL DEPENDS ${iso})
+    keel_iso(${name} ELF ${name}.elf GRUB_CFG "${K_GRUB_CFG}" FILES ${K_FILES}
+             OUTPUT_DIR "${K_OUTPUT_DIR}")
 endfunction()
 
 keel_kernel(keel SOURCES kernel/main.c OUTPUT_DIR ${KEEL_OUTPUT_DIR})

@@ -46,6 +46,10 @@ def parse_args():
     p.add_argument("--firmware", choices=["bios", "uefi"], default="bios")
     p.add_argument("--media", choices=["cd", "usb"], default="cd")
     p.add_argument("--cpu", default=None, help="QEMU -cpu model, e.g. qemu64,-lm")
+    p.add_argument("--machine", default=None,
+                   help="QEMU -machine, e.g. q35,i8042=off (default: pc for BIOS, q35 for UEFI)")
+    p.add_argument("--display-device", metavar="DEVICE",
+                   help="replace the standard VGA card by this QEMU device, e.g. bochs-display")
     p.add_argument("--timeout", type=float, default=60.0)
     p.add_argument("--expect-exit", choices=["success", "failure"], default="success")
     p.add_argument("--expect-serial", action="append", default=[], metavar="REGEX")
@@ -84,9 +88,13 @@ def qemu_command(args, workdir, headless):
                 sys.exit(f"qemu_run: {path} is missing: install the ovmf package")
         vars_copy = os.path.join(workdir, "OVMF_VARS.fd")
         shutil.copyfile(OVMF_VARS, vars_copy)  # the firmware writes its variables
-        cmd += ["-machine", "q35",
+        cmd += ["-machine", args.machine or "q35",
                 "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",
                 "-drive", f"if=pflash,format=raw,unit=1,file={vars_copy}"]
+    elif args.machine:
+        cmd += ["-machine", args.machine]
+    if args.display_device:
+        cmd += ["-vga", "none", "-device", args.display_device]
     if args.media == "usb":
         cmd += ["-drive", f"if=none,id=stick,format=raw,snapshot=on,file={args.iso}",
                 "-device", "qemu-xhci", "-device", "usb-storage,drive=stick"]

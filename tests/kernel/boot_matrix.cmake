@@ -13,8 +13,8 @@ function(keel_boot_test name)
     set_tests_properties(boot.${name} PROPERTIES TIMEOUT 300 LABELS "boot;qemu")
 endfunction()
 
-set(keel_demo_done --expect-serial "It did not crash!" --expect-screen "It did not crash!"
-                   --reject-serial "panicked at")
+set(keel_serial_done --expect-serial "It did not crash!" --reject-serial "panicked at")
+set(keel_demo_done ${keel_serial_done} --expect-screen "It did not crash!")
 set(keel_fb_screen --screen framebuffer --screen-check-tool $<TARGET_FILE:screen_check>)
 
 foreach(media cd usb)
@@ -35,6 +35,33 @@ keel_boot_test(cpu_without_long_mode_gets_a_message --cpu qemu64,-lm
     --expect-screen "keel: boot failed: this CPU does not support long mode")
 keel_boot_test(cpu_without_nx_boots --cpu qemu64,-nx ${keel_demo_done})
 
-# Less memory than keel needs: a clear message, not a fault.
+# Less memory than keel needs: a clear message, not a fault; it says what
+# the boot modules take when they are what leaves too little.
+add_test(NAME boot.modules_leave_too_little_memory_gets_a_message
+    COMMAND ${KEEL_QEMU_RUN} --mode boot --timeout 120 --memory 40M
+            --iso ${KEEL_KERNEL_BINARY_DIR}/tests/kernel/big_modules.iso
+            --expect-serial "keel needs at least 16 MiB of free memory\\x3b this machine has [0-9]+ KiB of usable RAM, of which the kernel, the boot information and 6 boot modules take 2[4-5][0-9][0-9][0-9] KiB, leaving [0-9]+ KiB\\. Give it [0-9]+ KiB more memory, or load fewer or smaller modules\\.")
+set_tests_properties(boot.modules_leave_too_little_memory_gets_a_message PROPERTIES TIMEOUT 300
+                     LABELS "boot;qemu")
 keel_boot_test(too_little_memory_gets_a_message --memory 12M
     --expect-serial "keel needs at least 16 MiB of free memory\\x3b this machine has [0-9]+ KiB of usable RAM, of which the kernel, the boot information and 0 boot modules take [0-9]+ KiB, leaving [0-9]+ KiB\\. Give it [0-9]+ KiB more memory, or load fewer or smaller modules\\.")
+
+# Machines unlike the ones keel's consoles and keyboard were first written
+# for: each must boot to the end and say, in one line, what it went without.
+# A UEFI display with no linear framebuffer (GRUB reports one at address 0):
+# drawing into it would overwrite the kernel, so keel keeps to serial.
+keel_boot_test(uefi_gpu_without_framebuffer_keeps_to_serial --firmware uefi --memory 128M
+    --display-device virtio-gpu-pci ${keel_serial_done}
+    --expect-serial "console: refused the framebuffer at 0x0 \\([0-9]+x[0-9]+, 32 bpp\\): its address is 0 \\(the display has no linear framebuffer\\)\\x3b serial console only\n")
+# A BIOS display without VGA text mode: GRUB's framebuffer instead.
+keel_boot_test(bios_display_without_vga_text_uses_the_framebuffer --memory 128M
+    --display-device bochs-display ${keel_demo_done} ${keel_fb_screen})
+# No PS/2 controller: ACPI says so (q35), or the status port reads 0xff
+# (pc, whose ACPI 1.0 FADT says nothing); keel goes on without a keyboard.
+set(keel_no_ps2_acpi --expect-serial "keyboard: none \\(ACPI: this machine has no PS/2 controller\\)\\x3b going on without one\n")
+keel_boot_test(bios_without_ps2_controller --machine q35,i8042=off ${keel_demo_done}
+    ${keel_no_ps2_acpi})
+keel_boot_test(uefi_without_ps2_controller --firmware uefi --memory 128M --machine q35,i8042=off
+    ${keel_demo_done} ${keel_fb_screen} ${keel_no_ps2_acpi})
+keel_boot_test(bios_pc_without_ps2_controller --machine pc,i8042=off ${keel_demo_done}
+    --expect-serial "keyboard: none \\(no PS/2 controller answers at port 0x64\\)\\x3b going on without one\n")

@@ -7,6 +7,8 @@
 # KEEL_KERNEL_TEST_ALLOCATOR_<name> default: KEEL_ALLOCATOR
 # KEEL_KERNEL_TEST_ARGS_<name>      runner arguments (in a pattern, write ; as \\x3b:
 #                                   CMake splits lists at ;)
+# KEEL_KERNEL_TEST_GRUB_CFG_<name>, KEEL_KERNEL_TEST_FILES_<name>: set in
+#                                   tests/kernel/CMakeLists.txt (boot_inputs)
 
 set(KEEL_KERNEL_TESTS
     basic_boot
@@ -77,6 +79,13 @@ if(KEEL_HARDENED)
     set(KEEL_KERNEL_TEST_ARGS_heap_hardened_write_after_free
         --expect-serial "block (0x[0-9a-f]+) .*${keel_panic}write after free to block \\1 \\(Layout \\{ size: 32, align: 8 \\}, freed by ${keel_text}\\): changed at offsets 4\\.\\.4: found 17, expected dd'")
 endif()
+
+# A memory map of more than 128 entries (200 holes made by GRUB's cutmem)
+# and 40 boot modules: every entry is used, no module is handed out.
+list(APPEND KEEL_KERNEL_TESTS boot_inputs)
+set(KEEL_KERNEL_TEST_ARGS_boot_inputs --memory 64M
+    --expect-serial "memory map \\(2[0-9][0-9] regions"
+    --expect-serial "test result: ok\\. 3 passed\\x3b 0 failed")
 
 # Variants: the same ISO booted differently. <variant> -> <iso> + arguments.
 set(KEEL_KERNEL_TEST_VARIANTS mm_paging_32M mm_paging_4G mm_paging_8G)
