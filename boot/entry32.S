@@ -198,10 +198,7 @@ boot_fail:
 1:  movb (%esi), %bl
     test %bl, %bl
     jz 3f
-    mov $(COM1 + 5), %dx        /* wait for the transmitter to be empty */
-2:  in %dx, %al
-    test $0x20, %al
-    jz 2b
+    call com1_wait
     mov %bl, %al
     mov $COM1, %dx
     out %al, %dx
@@ -210,16 +207,25 @@ boot_fail:
     add $2, %edi
     inc %esi
     jmp 1b
-3:  mov $(COM1 + 5), %dx
-    in %dx, %al
-    test $0x20, %al
-    jz 3b
+3:  call com1_wait
     mov $'\n', %al
     mov $COM1, %dx
     out %al, %dx
 4:  cli
     hlt
     jmp 4b
+
+/* Waits until COM1 can take a byte, but at most SERIAL_POLL_LIMIT status
+ * reads (as kernel/console/serial_line.h does): a UART that never drains
+ * must not keep the VGA line from being written. Clobbers EAX, ECX, EDX. */
+com1_wait:
+    mov $100000, %ecx
+    mov $(COM1 + 5), %dx
+1:  in %dx, %al
+    test $0x20, %al
+    jnz 2f
+    loop 1b
+2:  ret
 
     .code64
 long_mode_entry:

@@ -14,6 +14,7 @@ set(KEEL_KERNEL_SOURCES
     kernel/console/fbcon.c
     kernel/console/font8x16.c
     kernel/console/serial.c
+    kernel/console/serial_line.c
     kernel/console/textgrid.c
     kernel/console/vga.c
     kernel/arch/x86_64/arch_init.c

@@ -34,25 +34,38 @@ static void drop_identity_map(void)
 enum screen {
     SCREEN_VGA_TEXT,    /* no tag, or EGA text: the VGA text buffer */
     SCREEN_FRAMEBUFFER, /* a framebuffer fb_check() accepts */
-    SCREEN_NONE,        /* a framebuffer that must not be drawn into */
+    SCREEN_NONE,        /* a screen that must not be written to */
 };
+
+static void say_refused(const char *what, phys_addr_t addr, enum fb_error err)
+{
+    kprintf("console: refused the %s at 0x%lx: %s; serial console only\n", what, addr,
+            fb_strerror(err));
+}
+
+/* The VGA text console, when its buffer is not RAM the boot information
+ * or anything else lives in (a UEFI machine without a framebuffer, say). */
+static enum screen vga_console_init(const struct mb2_region_list *map,
+                                    const struct fb_keep_out *keep_out)
+{
+    enum fb_error err =
+        fb_check_placement(VGA_TEXT_PHYS, VGA_TEXT_SIZE, map, keep_out, BOOT_DIRECT_MAP_SIZE);
+    if (err != FB_OK) {
+        say_refused("VGA text buffer", VGA_TEXT_PHYS, err);
+        return SCREEN_NONE;
+    }
+    vga_init();
+    return SCREEN_VGA_TEXT;
+}
 
 /* Takes the linear RGB framebuffer the boot loader set up (UEFI boots, and
  * BIOS machines without VGA text), once fb_check() has found that drawing
  * into it cannot overwrite RAM, the kernel or the boot information. */
-static enum screen framebuffer_console_init(const void *mbi, uint64_t mbi_phys)
+static enum screen framebuffer_console_init(const struct mb2_framebuffer *fb,
+                                            const struct mb2_region_list *map,
+                                            const struct fb_keep_out *keep_out)
 {
-    struct mb2_info info;
-    if (mb2_parse(mbi, BOOT_DIRECT_MAP_SIZE - mbi_phys, &info) != MB2_OK || !info.has_framebuffer ||
-        info.framebuffer.type == MB2_FB_EGA_TEXT)
-        return SCREEN_VGA_TEXT;
-    const struct mb2_framebuffer *fb = &info.framebuffer;
-    struct mb2_region_list map = mb2_mmap_list(&info);
-    struct fb_keep_out keep_out = {
-        .kernel = {(uint64_t)__kernel_phys_start, (uint64_t)__kernel_phys_end},
-        .boot_info = {mbi_phys, mbi_phys + info.total_size},
-    };
-    enum fb_error err = fb_check(fb, &map, &keep_out, BOOT_DIRECT_MAP_SIZE);
+    enum fb_error err = fb_check(fb, map, keep_out, BOOT_DIRECT_MAP_SIZE);
     if (err != FB_OK) {
         kprintf("console: refused the framebuffer at 0x%lx (%ux%u, %u bpp): %s; serial console "
                 "only\n",
@@ -75,18 +88,38 @@ static enum screen framebuffer_console_init(const void *mbi, uint64_t mbi_phys)
     return fbcon_init(&surface) ? SCREEN_FRAMEBUFFER : SCREEN_NONE;
 }
 
-/* Serial always; then the framebuffer GRUB set up, or VGA text when it set
- * up none (or text mode), or nothing when its framebuffer is unusable. */
+/* The screen console the boot information asks for: the framebuffer GRUB
+ * set up, or VGA text when it set up none (or text mode). Either only
+ * where writing to it cannot overwrite memory anything else uses. */
+static enum screen screen_console_init(const void *mbi, uint64_t mbi_phys)
+{
+    struct mb2_info info;
+    if (mb2_parse(mbi, BOOT_DIRECT_MAP_SIZE - mbi_phys, &info) != MB2_OK) {
+        /* memory_init() stops with the parser's reason: show it where a
+         * BIOS machine shows text, though the map cannot vouch for it. */
+        vga_init();
+        return SCREEN_VGA_TEXT;
+    }
+    struct mb2_region_list map = mb2_mmap_list(&info);
+    struct fb_keep_out keep_out = {
+        .kernel = {(uint64_t)__kernel_phys_start, (uint64_t)__kernel_phys_end},
+        .boot_info = {mbi_phys, mbi_phys + info.total_size},
+    };
+    if (!info.has_framebuffer || info.framebuffer.type == MB2_FB_EGA_TEXT)
+        return vga_console_init(&map, &keep_out);
+    return framebuffer_console_init(&info.framebuffer, &map, &keep_out);
+}
+
+/* Serial always, then the screen console when there is a safe one. */
 static void consoles_init(const void *mbi, uint64_t mbi_phys)
 {
     serial_init();
     console_register(&serial_console);
-    switch (framebuffer_console_init(mbi, mbi_phys)) {
+    switch (screen_console_init(mbi, mbi_phys)) {
     case SCREEN_FRAMEBUFFER:
         console_register(&fbcon_console);
         break;
     case SCREEN_VGA_TEXT:
-        vga_init();
         console_register(&vga_console);
         break;
     case SCREEN_NONE:

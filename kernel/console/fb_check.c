@@ -34,10 +34,15 @@ enum fb_error fb_check(const struct mb2_framebuffer *fb, const struct mb2_region
     enum fb_error err = fb_check_geometry(fb->bpp, fb->width, fb->height, fb->pitch);
     if (err != FB_OK)
         return err;
-    uint64_t size = (uint64_t)fb->pitch * fb->height;
-    if (size > UINT64_MAX - fb->addr || fb->addr + size > reachable)
+    return fb_check_placement(fb->addr, (uint64_t)fb->pitch * fb->height, map, keep_out, reachable);
+}
+
+enum fb_error fb_check_placement(phys_addr_t addr, uint64_t size, const struct mb2_region_list *map,
+                                 const struct fb_keep_out *keep_out, phys_addr_t reachable)
+{
+    if (size > UINT64_MAX - addr || addr + size > reachable)
         return FB_ERR_UNREACHABLE;
-    struct mem_range pixels = {fb->addr, fb->addr + size};
+    struct mem_range pixels = {addr, addr + size};
     if (overlaps_available(map, pixels))
         return FB_ERR_OVERLAPS_RAM;
     if (mem_range_overlaps(pixels, keep_out->kernel))

@@ -12,7 +12,8 @@
  * and overlaps neither RAM the memory map calls available nor the kernel
  * image (which holds the boot page tables) nor the boot information.
  * Anything else is refused with its reason (fb_strerror), and the kernel
- * keeps to the serial console. Portable: tested on the host with hostile
+ * keeps to the serial console. The VGA text buffer (0xb8000) passes the same
+ * placement checks before the VGA console writes to it. Portable: tested on the host with hostile
  * tags (tests/host/kernel/fb_check_test.c).
  */
 #ifndef KEEL_CONSOLE_FB_CHECK_H
@@ -48,6 +49,11 @@ enum fb_error fb_check_geometry(uint8_t bpp, uint32_t width, uint32_t height, ui
  * console may draw into fb through the direct map. */
 enum fb_error fb_check(const struct mb2_framebuffer *fb, const struct mb2_region_list *map,
                        const struct fb_keep_out *keep_out, phys_addr_t reachable);
+
+/* The placement checks alone, for size bytes of screen memory at addr
+ * (the VGA text buffer too): reach, available RAM, kernel, boot info. */
+enum fb_error fb_check_placement(phys_addr_t addr, uint64_t size, const struct mb2_region_list *map,
+                                 const struct fb_keep_out *keep_out, phys_addr_t reachable);
 
 /* A phrase saying why, to follow "refused the framebuffer: ". Never NULL. */
 const char *fb_strerror(enum fb_error err);

@@ -1,6 +1,7 @@
 #include "kernel/console/serial.h"
 
 #include "kernel/arch/x86_64/cpu.h"
+#include "kernel/console/serial_line.h"
 
 #define COM1 0x3f8
 
@@ -13,8 +14,6 @@ enum {
     REG_LINE_STATUS = 5,
 };
 
-#define LINE_STATUS_THR_EMPTY 0x20
-
 void serial_init(void)
 {
     outb(COM1 + REG_INT_ENABLE, 0x00);
@@ -26,19 +25,24 @@ void serial_init(void)
     outb(COM1 + REG_MODEM_CTRL, 0x03);
 }
 
-static void serial_putc(char c)
+static unsigned char read_status(void)
 {
-    while ((inb(COM1 + REG_LINE_STATUS) & LINE_STATUS_THR_EMPTY) == 0)
-        __asm__ volatile("pause");
-    outb(COM1 + REG_DATA, (unsigned char)c);
+    return inb(COM1 + REG_LINE_STATUS);
 }
+
+static void write_data(unsigned char c)
+{
+    outb(COM1 + REG_DATA, c);
+}
+
+static struct serial_line com1 = {read_status, write_data, false};
 
 void serial_write(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '\n')
-            serial_putc('\r');
-        serial_putc(s[i]);
+            serial_line_put(&com1, '\r');
+        serial_line_put(&com1, (unsigned char)s[i]);
     }
 }
 

@@ -1,4 +1,5 @@
-/* The 16550 UART on COM1 (0x3f8): 115200 baud, 8N1, polled output. */
+/* The 16550 UART on COM1 (0x3f8): 115200 baud, 8N1, polled output with a
+ * bound on every wait (serial_line.h). */
 #ifndef KEEL_CONSOLE_SERIAL_H
 #define KEEL_CONSOLE_SERIAL_H
 

@@ -13,6 +13,7 @@
 #define VGA_COLUMNS   80
 #define VGA_ROWS      25
 #define VGA_TEXT_PHYS 0xb8000
+#define VGA_TEXT_SIZE (80 * 25 * 2) /* 80x25 cells of character + attribute */
 
 extern const struct console_driver vga_console;
 

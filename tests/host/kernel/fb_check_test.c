@@ -175,6 +175,24 @@ static void a_framebuffer_over_the_kernel_or_boot_info_is_refused(void **state)
     assert_int_equal(fb_check(&fb, &map, &keep_out, GiB(4)), FB_ERR_OVERLAPS_BOOT_INFO);
 }
 
+/* The VGA text buffer passes the same placement checks: fine in the legacy
+ * video window, refused where a machine's map calls it RAM. */
+static void the_vga_text_buffer_is_checked_like_a_framebuffer(void **state)
+{
+    (void)state;
+    struct mb2_region_list map = mb2_region_array_list(&pc_array);
+    assert_int_equal(fb_check_placement(0xb8000, 4000, &map, &keep_out, GiB(4)), FB_OK);
+    static const struct mb2_mem_region ram_below_1m[] = {{0, 0xc0000, MB2_MEM_AVAILABLE}};
+    static const struct mb2_region_array ram = {ram_below_1m, 1};
+    map = mb2_region_array_list(&ram);
+    assert_int_equal(fb_check_placement(0xb8000, 4000, &map, &keep_out, GiB(4)),
+                     FB_ERR_OVERLAPS_RAM);
+    struct fb_keep_out mbi_there = {.kernel = {MiB(1), MiB(2)}, .boot_info = {0xb8f00, 0xb9000}};
+    map = mb2_region_array_list(&pc_array);
+    assert_int_equal(fb_check_placement(0xb8000, 4000, &map, &mbi_there, GiB(4)),
+                     FB_ERR_OVERLAPS_BOOT_INFO);
+}
+
 static void every_reason_reads_differently(void **state)
 {
     (void)state;
@@ -196,6 +214,7 @@ int main(void)
         cmocka_unit_test(a_framebuffer_past_the_direct_map_is_refused),
         cmocka_unit_test(a_framebuffer_over_available_ram_is_refused),
         cmocka_unit_test(a_framebuffer_over_the_kernel_or_boot_info_is_refused),
+        cmocka_unit_test(the_vga_text_buffer_is_checked_like_a_framebuffer),
         cmocka_unit_test(every_reason_reads_differently),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
