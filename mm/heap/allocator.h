@@ -5,7 +5,8 @@
  * tlsf) is a `struct allocator`: a state pointer and a table of operations.
  * The four operations of Rust's GlobalAlloc trait come first; the management
  * operations after them are what a kernel heap needs beyond the trait
- * (taking a region, growing it, statistics, a consistency walk).
+ * (taking a region, growing and shrinking it, statistics, a consistency
+ * walk).
  *
  * Contract of the four allocation operations (the trait's `unsafe` contract,
  * spelled out for C):
@@ -79,6 +80,13 @@ struct allocator_ops {
      * more pages right after it). Returns false if the allocator cannot use
      * the extra memory; the region is then unchanged. */
     bool (*extend)(void *self, size_t more);
+    /* Giving memory back, the reverse of extend (both NULL in allocators
+     * that never shrink). free_tail: how many bytes at the region's end are
+     * free and could go. shrink: the region ends `less` bytes earlier (the
+     * heap then unmaps them); false, changing nothing, when less is more
+     * than the free tail. */
+    size_t (*free_tail)(void *self);
+    bool (*shrink)(void *self, size_t less);
     void (*stats)(void *self, struct heap_stats *out);
     /* Walks every internal structure and panics on any inconsistency
      * (overlapping blocks, a corrupted free list, wrong counters...). */

@@ -100,6 +100,22 @@ static bool bump_extend(void *self, size_t more)
     return true;
 }
 
+/* Everything above the bump pointer is free. */
+static size_t bump_free_tail(void *self)
+{
+    struct bump_heap *s = self;
+    return s->end - s->next;
+}
+
+static bool bump_shrink(void *self, size_t less)
+{
+    struct bump_heap *s = self;
+    if (less > s->end - s->next)
+        return false;
+    s->end -= less;
+    return true;
+}
+
 static void bump_stats(void *self, struct heap_stats *out)
 {
     struct bump_heap *s = self;
@@ -136,6 +152,8 @@ const struct allocator_ops bump_ops = {
     .realloc = bump_realloc,
     .init = bump_init,
     .extend = bump_extend,
+    .free_tail = bump_free_tail,
+    .shrink = bump_shrink,
     .stats = bump_stats,
     .check = bump_check,
 };

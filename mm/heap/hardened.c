@@ -493,6 +493,23 @@ static bool hardened_extend(void *self, size_t more)
     return true;
 }
 
+/* Quarantined blocks are still in use for the inner allocator: they keep
+ * the tail they lie in until they leave the quarantine. */
+static size_t hardened_free_tail(void *self)
+{
+    struct hardened_heap *s = self;
+    return s->inner.ops->free_tail(s->inner.self);
+}
+
+static bool hardened_shrink(void *self, size_t less)
+{
+    struct hardened_heap *s = self;
+    if (!s->inner.ops->shrink(s->inner.self, less))
+        return false;
+    s->region_end -= less;
+    return true;
+}
+
 /* The inner allocator's view of the region, with the wrapper's own counts
  * of user bytes; the largest free block is what one user block can get
  * from the inner allocator's largest (after header and red zones). */
@@ -534,17 +551,16 @@ static void hardened_check(void *self)
     s->inner.ops->check(s->inner.self);
 }
 
-const struct allocator_ops hardened_ops = {
-    .name = "hardened",
-    .alloc = hardened_alloc,
-    .dealloc = hardened_dealloc,
-    .alloc_zeroed = hardened_alloc_zeroed,
-    .realloc = hardened_realloc,
-    .init = hardened_init,
-    .extend = hardened_extend,
-    .stats = hardened_stats,
-    .check = hardened_check,
-};
+/* The wrapper can give memory back exactly when its inner allocator can. */
+#define HARDENED_OPS(free_tail_op, shrink_op)                                                      \
+    {                                                                                              \
+        .name = "hardened", .alloc = hardened_alloc, .dealloc = hardened_dealloc,                  \
+        .alloc_zeroed = hardened_alloc_zeroed, .realloc = hardened_realloc, .init = hardened_init, \
+        .extend = hardened_extend, .free_tail = free_tail_op, .shrink = shrink_op,                 \
+        .stats = hardened_stats, .check = hardened_check,                                          \
+    }
+const struct allocator_ops hardened_ops = HARDENED_OPS(hardened_free_tail, hardened_shrink);
+static const struct allocator_ops hardened_fixed_ops = HARDENED_OPS(NULL, NULL);
 
 struct allocator hardened_wrap(struct hardened_heap *state, struct allocator inner)
 {
@@ -553,12 +569,14 @@ struct allocator hardened_wrap(struct hardened_heap *state, struct allocator inn
         .quarantine_max_blocks = HARDENED_QUARANTINE_BLOCKS,
         .quarantine_max_bytes = HARDENED_QUARANTINE_BYTES,
     };
-    return (struct allocator){.ops = &hardened_ops, .self = state};
+    const struct allocator_ops *ops =
+        inner.ops->shrink != NULL ? &hardened_ops : &hardened_fixed_ops;
+    return (struct allocator){.ops = ops, .self = state};
 }
 
 struct hardened_heap *hardened_from(const struct allocator *a)
 {
-    return a->ops == &hardened_ops ? a->self : NULL;
+    return a->ops == &hardened_ops || a->ops == &hardened_fixed_ops ? a->self : NULL;
 }
 
 void hardened_set_caller(struct hardened_heap *s, hardened_caller_fn caller)

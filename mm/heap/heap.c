@@ -1,5 +1,6 @@
 #include "mm/heap/heap.h"
 
+#include "lib/panic.h"
 #include "mm/heap/kalloc.h"
 
 static struct heap_config config;
@@ -7,6 +8,7 @@ static const struct page_mapper *mapper;
 static struct frame_allocator *frames;
 static struct allocator allocator;
 static size_t mapped;
+static size_t freed_since_check;
 static bool growth_enabled = true;
 
 #define HEAP_PAGE_FLAGS (PAGE_PRESENT | PAGE_WRITABLE | PAGE_NO_EXECUTE)
@@ -117,6 +119,61 @@ static bool heap_grow(struct layout layout)
     return true;
 }
 
+/* Shrinks the region so that `keep` bytes of free tail are left (whole
+ * pages, never below the initial size), then unmaps from the top down;
+ * pages below one that does not unmap go back to the allocator. Returns the
+ * bytes unmapped. Called under the heap lock. */
+static size_t trim_locked(size_t keep)
+{
+    if (allocator.ops->free_tail == NULL || allocator.ops->shrink == NULL)
+        return 0;
+    size_t tail = allocator.ops->free_tail(allocator.self);
+    if (tail <= keep)
+        return 0;
+    size_t less = addr_align_down(tail - keep, PAGE_SIZE);
+    if (less > mapped - config.initial_size)
+        less = mapped - config.initial_size;
+    if (less == 0 || !allocator.ops->shrink(allocator.self, less))
+        return 0;
+    virt_addr_t end = config.start + mapped, new_end = end - less, page = end;
+    for (; page > new_end; page -= PAGE_SIZE) {
+        phys_addr_t frame;
+        if (page_unmap_and_free_tables(mapper, page - PAGE_SIZE, &frame, frames) != MAP_OK)
+            break;
+        frame_free(frames, frame);
+    }
+    if (page > new_end && !allocator.ops->extend(allocator.self, page - new_end))
+        panic("heap: the allocator refused %zu bytes it had just given back",
+              (size_t)(page - new_end));
+    mapped -= end - page;
+    return end - page;
+}
+
+/* kalloc's release hook (under the heap lock): looks at the free tail after
+ * every HEAP_TRIM_CHECK_BYTES freed. */
+static void heap_released(size_t bytes)
+{
+    freed_since_check += bytes;
+    if (freed_since_check < HEAP_TRIM_CHECK_BYTES)
+        return;
+    freed_since_check = 0;
+    if (allocator.ops->free_tail != NULL &&
+        allocator.ops->free_tail(allocator.self) >= HEAP_TRIM_THRESHOLD)
+        trim_locked(HEAP_TRIM_KEEP);
+}
+
+static void trim_all(void *released)
+{
+    *(size_t *)released = trim_locked(0);
+}
+
+size_t heap_trim(void)
+{
+    size_t released = 0;
+    kalloc_with_lock(trim_all, &released);
+    return released;
+}
+
 enum heap_error heap_init(const struct heap_config *cfg, const struct page_mapper *m,
                           struct frame_allocator *f, struct allocator a)
 {
@@ -138,9 +195,12 @@ enum heap_error heap_init(const struct heap_config *cfg, const struct page_mappe
         return HEAP_ERR_ALLOCATOR_INIT;
     }
     mapped = size;
+    config.initial_size = size;
+    freed_since_check = 0;
     allocator = a;
     kalloc_set_allocator(a);
     kalloc_set_grow(heap_grow);
+    kalloc_set_release(heap_released);
     return HEAP_OK;
 }
 

@@ -13,6 +13,19 @@
  * (max_size == initial_size, or heap_set_growth(false)) the region never
  * changes, so tests can prove memory was reused rather than grown.
  *
+ * Giving memory back: kalloc reports every byte freed (kalloc_set_release).
+ * After each HEAP_TRIM_CHECK_BYTES freed, the heap asks the allocator how
+ * much of the region's end is free; from HEAP_TRIM_THRESHOLD on, it shrinks
+ * the allocator's region to leave HEAP_TRIM_KEEP of free tail (never below
+ * initial_size), unmaps those pages and returns their frames (and emptied
+ * page tables) to the frame allocator. The gap between threshold and what
+ * is kept is the hysteresis: a loop that allocates and frees across the
+ * boundary does not map and unmap each time. heap_trim() gives back all of
+ * the free tail at once. Pages are unmapped from the top down; should one
+ * not unmap, the allocator takes the still-mapped pages below it back
+ * (extend), so a failure loses neither memory nor mappings. Allocators
+ * without free_tail/shrink (allocator.h) never shrink.
+ *
  * Portable: it only talks to the page mapper and the frame allocator through
  * their headers, so host tests run it over simulated physical memory.
  */
@@ -55,9 +68,18 @@ enum heap_error heap_init(const struct heap_config *config, const struct page_ma
                           struct frame_allocator *frames, struct allocator allocator);
 const char *heap_strerror(enum heap_error err);
 
-/* Current mapped size, and whether growth is allowed. */
+#define HEAP_TRIM_CHECK_BYTES ((size_t)64 << 10)
+#define HEAP_TRIM_THRESHOLD   ((size_t)256 << 10)
+#define HEAP_TRIM_KEEP        ((size_t)64 << 10)
+
+/* Current mapped size (the allocator's region: kalloc_stats' region_size),
+ * and whether growth is allowed. */
 size_t heap_size(void);
 void heap_set_growth(bool enabled);
+
+/* Gives the whole free tail back now (down to initial_size); returns the
+ * bytes unmapped. Takes the heap lock. */
+size_t heap_trim(void);
 
 /* For fault reports: "the kernel heap", "the kernel heap's unmapped growth
  * area", or NULL when `address` is outside the heap's whole range. */

@@ -24,6 +24,7 @@ _Static_assert(KMALLOC_HEADER >= sizeof(size_t), "header must hold a size_t");
 static struct spinlock heap_lock = SPINLOCK_INIT;
 static struct allocator heap;
 static kalloc_grow_fn heap_grow;
+static kalloc_release_fn heap_release;
 
 enum alloc_kind { KIND_ALLOC, KIND_ZEROED };
 
@@ -74,6 +75,27 @@ void kalloc_set_grow(kalloc_grow_fn grow)
     spin_unlock_irqrestore(&heap_lock, flags);
 }
 
+void kalloc_set_release(kalloc_release_fn release)
+{
+    irq_flags_t flags = spin_lock_irqsave(&heap_lock);
+    heap_release = release;
+    spin_unlock_irqrestore(&heap_lock, flags);
+}
+
+void kalloc_with_lock(void (*fn)(void *arg), void *arg)
+{
+    irq_flags_t flags = spin_lock_irqsave(&heap_lock);
+    fn(arg);
+    spin_unlock_irqrestore(&heap_lock, flags);
+}
+
+/* Tells the heap about bytes given up (lock held). */
+static void released(size_t bytes)
+{
+    if (heap_release != NULL)
+        heap_release(bytes);
+}
+
 _Noreturn void alloc_error_handler(struct layout layout)
 {
     panic("allocation error: Layout { size: %zu, align: %zu }", layout.size, layout.align);
@@ -117,6 +139,10 @@ static void *realloc_grow(void *ptr, struct layout layout, size_t new_size, cons
     if (p == NULL && heap_grow != NULL &&
         heap_grow((struct layout){.size = new_size, .align = layout.align}))
         p = allocator_realloc(&heap, ptr, layout, new_size);
+    if (p != NULL && p != ptr)
+        released(layout.size);
+    else if (p != NULL && new_size < layout.size)
+        released(layout.size - new_size);
     note_caller(NULL);
     spin_unlock_irqrestore(&heap_lock, flags);
     return p;
@@ -127,6 +153,7 @@ static void dealloc_locked(void *ptr, struct layout layout, const void *caller)
     irq_flags_t flags = lock_heap();
     note_caller(caller);
     allocator_dealloc(&heap, ptr, layout);
+    released(layout.size);
     note_caller(NULL);
     spin_unlock_irqrestore(&heap_lock, flags);
 }

@@ -53,6 +53,17 @@ const struct allocator *kalloc_allocator(void);
 typedef bool (*kalloc_grow_fn)(struct layout layout);
 void kalloc_set_grow(kalloc_grow_fn grow);
 
+/* Giving memory back: called (under the heap lock) after every free, and
+ * after every realloc that shrank or moved a block, with the bytes the
+ * caller gave up. The heap counts them and now and then gives the region's
+ * free tail back (heap.h). NULL, the default, means it never does. */
+typedef void (*kalloc_release_fn)(size_t bytes);
+void kalloc_set_release(kalloc_release_fn release);
+
+/* Runs fn(arg) under the heap lock, with interrupts masked: for work that
+ * must call the allocator's management operations (heap_trim()). */
+void kalloc_with_lock(void (*fn)(void *arg), void *arg);
+
 /* Layout forms. */
 void *kalloc(struct layout layout);
 void *kalloc_zeroed(struct layout layout);

@@ -608,6 +608,21 @@ static bool segfit_extend(void *self, size_t more)
     return tlsf_core_extend(&s->be, more);
 }
 
+/* An empty heap first gives its runs back (as stats() does), so that all
+ * of it can go. */
+static size_t segfit_free_tail(void *self)
+{
+    struct segfit_heap *s = self;
+    reclaim_if_empty(s);
+    return tlsf_core_free_tail(&s->be);
+}
+
+static bool segfit_shrink(void *self, size_t less)
+{
+    struct segfit_heap *s = self;
+    return tlsf_core_shrink(&s->be, less);
+}
+
 /* ==== Introspection ======================================================= */
 
 /* Cached small blocks: their bytes and the largest one. */
@@ -715,6 +730,8 @@ const struct allocator_ops segfit_ops = {
     .realloc = segfit_realloc,
     .init = segfit_init,
     .extend = segfit_extend,
+    .free_tail = segfit_free_tail,
+    .shrink = segfit_shrink,
     .stats = segfit_stats,
     .check = segfit_check,
 };

@@ -79,6 +79,18 @@ static bool tlsf_extend(void *self, size_t more)
     return tlsf_core_extend(&s->core, more);
 }
 
+static size_t tlsf_free_tail(void *self)
+{
+    struct tlsf_heap *s = self;
+    return tlsf_core_free_tail(&s->core);
+}
+
+static bool tlsf_shrink(void *self, size_t less)
+{
+    struct tlsf_heap *s = self;
+    return tlsf_core_shrink(&s->core, less);
+}
+
 static void tlsf_stats(void *self, struct heap_stats *out)
 {
     struct tlsf_heap *s = self;
@@ -110,6 +122,8 @@ const struct allocator_ops tlsf_ops = {
     .realloc = tlsf_realloc,
     .init = tlsf_init,
     .extend = tlsf_extend,
+    .free_tail = tlsf_free_tail,
+    .shrink = tlsf_shrink,
     .stats = tlsf_stats,
     .check = tlsf_check,
 };

@@ -443,6 +443,42 @@ bool tlsf_core_extend(struct tlsf_core *c, size_t more)
     return true;
 }
 
+/* The free block just below the sentinel, or NULL when that block is used. */
+static block_t *last_free(const struct tlsf_core *c)
+{
+    block_t *last = c->sentinel->prev_phys;
+    return last != NULL && block_is_free(last) ? last : NULL;
+}
+
+size_t tlsf_core_free_tail(const struct tlsf_core *c)
+{
+    size_t slack = c->region_end - ((uintptr_t)c->sentinel + HEADER);
+    block_t *last = last_free(c);
+    return slack + (last != NULL ? block_size(last) - MIN_PAYLOAD : 0);
+}
+
+/* The last free block keeps at least MIN_PAYLOAD bytes, so the heap never
+ * loses its last block and the tiling stays valid. */
+bool tlsf_core_shrink(struct tlsf_core *c, size_t less)
+{
+    if (less > tlsf_core_free_tail(c))
+        return false;
+    uintptr_t region_end = c->region_end - less;
+    uintptr_t heap_end = heap_align_down(region_end, GRANULE);
+    if (heap_end != (uintptr_t)c->sentinel + HEADER) {
+        block_t *last = last_free(c); /* there is one: the tail reaches past the slack */
+        list_remove(c, last);
+        last->size = (heap_end - HEADER - block_payload(last)) | TLSF_FREE;
+        c->sentinel = block_next(last);
+        c->sentinel->prev_phys = last;
+        c->sentinel->size = 0;
+        list_insert(c, last);
+    }
+    c->region_end = region_end;
+    c->roomy_bytes = heap_bytes(c) / 100 * TLSF_ROOMY_PERCENT;
+    return true;
+}
+
 /* ---- Introspection ------------------------------------------------------------------ */
 
 /* The largest free block is in the highest non-empty list; that list spans

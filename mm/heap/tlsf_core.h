@@ -181,6 +181,16 @@ void tlsf_core_reset(struct tlsf_core *c);
  * last block). false, changing nothing, if that cannot be done. */
 bool tlsf_core_extend(struct tlsf_core *c, size_t more);
 
+/* Bytes at the region's end that tlsf_core_shrink() can give back now: all
+ * of the last block but its header and minimum payload when it is free
+ * (plus the unaligned slack after the sentinel), else only that slack. */
+size_t tlsf_core_free_tail(const struct tlsf_core *c);
+
+/* The region ends `less` bytes earlier (less <= tlsf_core_free_tail()): the
+ * last free block shrinks and a new sentinel ends it. false, changing
+ * nothing, when less is more than the free tail. */
+bool tlsf_core_shrink(struct tlsf_core *c, size_t less);
+
 /* A used, unmarked block of at least `size` payload bytes (a value
  * tlsf_adjust_size() returned) whose payload is `align`-aligned, or NULL. */
 struct tlsf_block *tlsf_core_alloc(struct tlsf_core *c, size_t size, size_t align);

@@ -42,6 +42,11 @@ set(KEEL_KERNEL_TEST_ARGS_heap_allocation_tlsf --expect-serial "tlsf allocator")
 set(KEEL_KERNEL_TEST_ARGS_heap_allocation_linked_list --expect-serial "linked_list allocator")
 set(KEEL_KERNEL_TEST_ARGS_heap_allocation_fixed_block --expect-serial "fixed_block allocator")
 
+# The heap gives memory back: grown past 32 MiB, then emptied.
+list(APPEND KEEL_KERNEL_TESTS heap_trim)
+set(KEEL_KERNEL_TEST_ARGS_heap_trim --memory 128M
+    --expect-serial "test result: ok\\. 2 passed\\x3b 0 failed")
+
 # A fault past the heap's end names the heap (heap_describe_address).
 list(APPEND KEEL_KERNEL_TESTS heap_fault_report)
 

@@ -358,3 +358,48 @@ void stats_track_bytes_live_and_peak(void **state)
     assert_int_equal(th_stats(&h).peak_bytes_in_use, 60);
     test_heap_close(&h);
 }
+
+/* Allocators that can shrink (free_tail and shrink both set, or neither):
+ * the free tail is what may go; asking for more changes nothing; what goes
+ * is never touched again (poisoned); the heap grows back over it. */
+void shrink_gives_back_only_the_free_tail(void **state)
+{
+    struct test_heap h;
+    test_heap_open(&h, kind_of(state), 64 * KIB, 0, 256 * KIB);
+    const struct allocator_ops *ops = h.a.ops;
+    assert_true((ops->free_tail == NULL) == (ops->shrink == NULL));
+    if (ops->shrink == NULL) {
+        test_heap_close(&h);
+        return;
+    }
+    assert_true(test_heap_extend(&h, 128 * KIB));
+    unsigned char *low = th_alloc(&h, 1000, 8);
+    memset(low, 0x5a, 1000);
+    size_t tail = ops->free_tail(h.state);
+    assert_true(tail >= 128 * KIB && tail < 192 * KIB);
+    assert_false(test_heap_shrink(&h, tail + 1));
+    assert_int_equal(th_stats(&h).region_size, 192 * KIB);
+    assert_true(test_heap_shrink(&h, 128 * KIB));
+    h.a.ops->check(h.state);
+    assert_int_equal(th_stats(&h).region_size, 64 * KIB);
+    assert_int_equal(ops->free_tail(h.state), tail - 128 * KIB);
+    assert_null(th_alloc(&h, 100 * KIB, 16)); /* only 64 KiB left */
+    /* A block at the very end leaves no tail to give back. */
+    size_t rest = ops->free_tail(h.state);
+    unsigned char *end = th_alloc(&h, 40 * KIB, 16);
+    assert_non_null(end);
+    assert_true(ops->free_tail(h.state) < rest);
+    assert_false(test_heap_shrink(&h, rest));
+    for (int i = 0; i < 1000; i++)
+        assert_int_equal(low[i], 0x5a);
+    th_free(&h, end, 40 * KIB, 16);
+    th_free(&h, low, 1000, 8);
+    th_settle(&h);
+    assert_true(test_heap_extend(&h, 128 * KIB));
+    void *big = th_alloc(&h, 150 * KIB, 16);
+    assert_non_null(big);
+    memset(big, 1, 150 * KIB);
+    th_free(&h, big, 150 * KIB, 16);
+    h.a.ops->check(h.state);
+    test_heap_close(&h);
+}

@@ -20,6 +20,7 @@ void extend_makes_a_failing_request_succeed(void **state);
 void too_small_regions_are_refused_without_writes(void **state);
 void wrapping_regions_are_refused(void **state);
 void stats_track_bytes_live_and_peak(void **state);
+void shrink_gives_back_only_the_free_tail(void **state);
 
 #define HEAP_CONFORMANCE_TEST(f, kind) cmocka_unit_test_prestate(f, (void *)(kind))
 #define HEAP_CONFORMANCE_TESTS(kind)                                                               \
@@ -33,6 +34,7 @@ void stats_track_bytes_live_and_peak(void **state);
         HEAP_CONFORMANCE_TEST(extend_makes_a_failing_request_succeed, kind),                       \
         HEAP_CONFORMANCE_TEST(too_small_regions_are_refused_without_writes, kind),                 \
         HEAP_CONFORMANCE_TEST(wrapping_regions_are_refused, kind),                                 \
-        HEAP_CONFORMANCE_TEST(stats_track_bytes_live_and_peak, kind)
+        HEAP_CONFORMANCE_TEST(stats_track_bytes_live_and_peak, kind),                              \
+        HEAP_CONFORMANCE_TEST(shrink_gives_back_only_the_free_tail, kind)
 
 #endif

@@ -165,6 +165,15 @@ bool test_heap_extend(struct test_heap *h, size_t more)
     return true;
 }
 
+bool test_heap_shrink(struct test_heap *h, size_t less)
+{
+    if (!h->a.ops->shrink(h->state, less))
+        return false;
+    h->hi -= less;
+    POISON((void *)h->hi, less);
+    return true;
+}
+
 void *th_alloc(struct test_heap *h, size_t size, size_t align)
 {
     void *p = allocator_alloc(&h->a, (struct layout){.size = size, .align = align});

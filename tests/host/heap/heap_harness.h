@@ -61,6 +61,9 @@ void test_heap_close(struct test_heap *h);
 /* Unpoisons `more` bytes after the region and calls extend(). */
 bool test_heap_extend(struct test_heap *h, size_t more);
 
+/* Calls shrink(); on success the `less` bytes it gave back are poisoned
+ * again, so the allocator touching them is caught. */
+bool test_heap_shrink(struct test_heap *h, size_t less);
 /* Calls the kind's settle hook, if any: afterwards every freed block is
  * back in the allocator under test. */
 void th_settle(struct test_heap *h);
