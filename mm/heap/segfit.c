@@ -5,25 +5,7 @@
 #include "lib/kstring.h"
 #include "lib/panic.h"
 #include "mm/heap/heap_math.h"
-
-#define GRANULE   TLSF_GRANULE
-#define HEADER    TLSF_HEADER
-#define FLAG_FREE TLSF_FREE
-#define FLAG_RUN  TLSF_MARK /* a used block the front end carves from */
-#define Q         ((size_t)SEGFIT_QUANTUM)
-
-#define block_size     tlsf_block_size
-#define block_is_free  tlsf_block_is_free
-#define block_is_run   tlsf_block_is_marked
-#define block_set_size tlsf_block_set_size
-#define block_payload  tlsf_block_payload
-#define block_next     tlsf_block_next
-
-typedef struct tlsf_block block_t;
-typedef struct segfit_small small_t;
-
-_Static_assert(SEGFIT_SMALL_MAX % SEGFIT_QUANTUM == 0 && SEGFIT_SMALL_ALIGN <= SEGFIT_SMALL_MAX,
-               "small classes must tile the small range");
+#include "mm/heap/segfit_classes.h"
 
 /* ==== Back end: the TLSF core (tlsf_core.h) =============================== */
 
@@ -51,61 +33,6 @@ static bool reclaim_if_empty(struct segfit_heap *s)
 
 /* ==== Front end: exact classes carved from runs ========================== */
 
-/* A small block's class depends on its size only: ceil(size / 8), so that
- * dealloc finds the list from layout.size alone and an aligned request
- * costs no more memory than an unaligned one of the same size. Every block
- * of class c (cached or live) lies at an address aligned to class_align(c),
- * the natural alignment of its size capped at SEGFIT_SMALL_ALIGN (16 for 48
- * bytes, 32 for 96, 64 for 128 or 256), so a request aligned to at most
- * that takes any block of the list; a more aligned one looks for a block
- * that happens to be aligned enough, else carves or splits one. */
-
-static bool is_small(struct layout l)
-{
-    return l.size <= SEGFIT_SMALL_MAX && l.align <= SEGFIT_SMALL_ALIGN;
-}
-
-/* ceil(size / 8), whatever the alignment: 0 for size 0, whose blocks are
- * 8 bytes like class 1's. */
-static size_t class_of(size_t size)
-{
-    return (size + Q - 1) / Q;
-}
-
-static size_t class_bytes(size_t c)
-{
-    return c == 0 ? Q : c * Q;
-}
-
-static size_t lowbit(uintptr_t x)
-{
-    return (size_t)(x & -x);
-}
-
-static size_t class_align(size_t c)
-{
-    size_t a = lowbit(class_bytes(c));
-    return a < SEGFIT_SMALL_ALIGN ? a : SEGFIT_SMALL_ALIGN;
-}
-
-/* Puts the free range [p, p + bytes) (8-aligned, whole quanta) on the class
- * lists, cut into pieces of at most SEGFIT_SMALL_MAX bytes that each keep
- * the alignment invariant. */
-static void push_range(struct segfit_heap *s, uintptr_t p, size_t bytes)
-{
-    while (bytes != 0) {
-        size_t piece = bytes < SEGFIT_SMALL_MAX ? bytes : SEGFIT_SMALL_MAX;
-        size_t at = lowbit(p);
-        if (at < SEGFIT_SMALL_ALIGN && lowbit(piece) > at)
-            piece -= at; /* now lowbit(piece) == at */
-        small_t *b = (small_t *)p;
-        b->next = s->lists[piece / Q];
-        s->lists[piece / Q] = b;
-        p += piece;
-        bytes -= piece;
-    }
-}
-
 /* Carves a class-c block from the current run at `align` (a multiple of
  * its class alignment); the padding before it goes on the class lists. 0 if
  * the run is too short. */
@@ -130,7 +57,7 @@ static bool new_run(struct segfit_heap *s, size_t need)
     if (!tlsf_adjust_size(need, &min))
         return false;
     size_t want = min < SEGFIT_RUN_MIN ? SEGFIT_RUN_MIN : min;
-    block_t *b = NULL;
+    struct tlsf_block *b = NULL;
     for (int pass = 0; b == NULL && pass < 2; pass++) {
         if (pass == 1 && !reclaim_if_empty(s))
             break;
@@ -142,11 +69,11 @@ static bool new_run(struct segfit_heap *s, size_t need)
         return false;
     if (s->run != NULL)
         push_range(s, s->bump, s->bump_end - s->bump);
-    b->size |= FLAG_RUN;
+    b->size |= SEGFIT_RUN_FLAG;
     s->runs++;
     s->run = b;
-    s->bump = block_payload(b);
-    s->bump_end = s->bump + block_size(b);
+    s->bump = tlsf_block_payload(b);
+    s->bump_end = s->bump + tlsf_block_size(b);
     return true;
 }
 
@@ -157,7 +84,7 @@ static uintptr_t split_cached(struct segfit_heap *s, size_t c, size_t align)
 {
     size_t bytes = class_bytes(c);
     for (size_t d = c + 1; d < SEGFIT_CLASSES; d++) {
-        small_t *h = s->lists[d];
+        struct segfit_small *h = s->lists[d];
         if (h == NULL)
             continue;
         uintptr_t start = (uintptr_t)h, end = start + class_bytes(d);
@@ -172,222 +99,20 @@ static uintptr_t split_cached(struct segfit_heap *s, size_t c, size_t align)
     return 0;
 }
 
-/* ==== Reclaiming cached blocks ========================================== */
-
-/* When a request would otherwise fail, the cached small blocks of every
- * class are merged into one list, sorted by address (an in-place merge sort
- * of the list: O(n log n), no memory), and walked in step with the blocks
- * of the heap. Touching cached blocks form free ranges. A range that can
- * hold a back-end block of SEGFIT_RECLAIM_MIN payload bytes is cut out of
- * its run and released (a whole free run goes back as it is; one at either
- * end of a run shrinks it; one in its middle splits it in two runs), so it
- * coalesces with its free neighbours and serves any size. Shorter ranges go
- * back on the class lists in as few pieces as push_range() allows.
- *
- * While gathered, a cached block is a struct cached: `link` is the next
- * block | CACHED_GATHERED, | CACHED_TINY for an 8-byte block, which has no
- * room for `bytes`. A class list's link is 8-aligned: a block found with
- * low bits set is met twice, which only a double free can do. */
-#define CACHED_TINY     ((uintptr_t)1)
-#define CACHED_GATHERED ((uintptr_t)2)
-#define CACHED_FLAGS    (CACHED_TINY | CACHED_GATHERED)
-
-struct cached {
-    small_t *link; /* the same word, of the same type, as small_t's next */
-    size_t bytes;  /* only without CACHED_TINY */
-};
-
-static uintptr_t cached_flags(const struct cached *k)
-{
-    return (uintptr_t)k->link & CACHED_FLAGS;
-}
-
-static struct cached *cached_next(const struct cached *k)
-{
-    return (struct cached *)((uintptr_t)k->link & ~CACHED_FLAGS);
-}
-
-static void cached_set_next(struct cached *k, struct cached *next)
-{
-    k->link = (small_t *)((uintptr_t)next | cached_flags(k));
-}
-
-static size_t cached_size(const struct cached *k)
-{
-    return (cached_flags(k) & CACHED_TINY) != 0 ? Q : k->bytes;
-}
-
-/* Empties every class list into one list of struct cached. Panics on a
- * block outside the heap or met twice (a cycle, or in two lists). */
-static struct cached *gather_cached(struct segfit_heap *s)
-{
-    uintptr_t lo = block_payload(s->be.first), hi = (uintptr_t)s->be.sentinel;
-    struct cached *all = NULL;
-    for (size_t c = 0; c < SEGFIT_CLASSES; c++) {
-        size_t bytes = class_bytes(c);
-        small_t *b = s->lists[c];
-        s->lists[c] = NULL;
-        while (b != NULL) {
-            uintptr_t p = (uintptr_t)b;
-            if (p % Q != 0 || p < lo || p >= hi)
-                panic("segfit: class %zu list holds %p, outside the heap", bytes, (void *)b);
-            struct cached *k = (struct cached *)b;
-            if (cached_flags(k) != 0)
-                panic("segfit: cached small block %p met twice (double free?)", (void *)b);
-            b = k->link;
-            k->link =
-                (small_t *)((uintptr_t)all | CACHED_GATHERED | (bytes == Q ? CACHED_TINY : 0));
-            if (bytes != Q)
-                k->bytes = bytes;
-            all = k;
-        }
-    }
-    return all;
-}
-
-/* Sorts a list of struct cached by address: bottom-up merge sort of the
- * list itself, O(n log n) steps and O(1) space. */
-static struct cached *sort_cached(struct cached *list)
-{
-    for (size_t width = 1; list != NULL; width *= 2) {
-        struct cached *p = list, *tail = NULL;
-        size_t merges = 0;
-        list = NULL;
-        while (p != NULL) {
-            struct cached *q = p;
-            size_t psize = 0, qsize = width;
-            merges++;
-            while (psize < width && q != NULL) {
-                psize++;
-                q = cached_next(q);
-            }
-            while (psize > 0 || (qsize > 0 && q != NULL)) {
-                struct cached *e;
-                if (psize > 0 && (qsize == 0 || q == NULL || p < q)) {
-                    e = p;
-                    p = cached_next(p);
-                    psize--;
-                } else {
-                    e = q;
-                    q = cached_next(q);
-                    qsize--;
-                }
-                if (tail != NULL)
-                    cached_set_next(tail, e);
-                else
-                    list = e;
-                tail = e;
-            }
-            p = q;
-        }
-        cached_set_next(tail, NULL);
-        if (merges <= 1)
-            break;
-    }
-    return list;
-}
-
-/* The range of touching blocks that starts the sorted list `k`: sets *end,
- * returns the rest of the list. Overlapping blocks mean a double free. */
-static struct cached *take_range(struct cached *k, uintptr_t *end)
-{
-    uintptr_t e = (uintptr_t)k + cached_size(k);
-    for (k = cached_next(k); k != NULL && (uintptr_t)k <= e; k = cached_next(k)) {
-        if ((uintptr_t)k < e)
-            panic("segfit: cached small block %p overlaps another (double free?)", (void *)k);
-        e += cached_size(k);
-    }
-    *end = e;
-    return k;
-}
-
-/* The free range [a, e) of run `r`: released to the back end if it is the
- * whole run or holds a block of SEGFIT_RECLAIM_MIN payload bytes (with the
- * headers it needs: its own unless it starts the run, the next run piece's
- * unless it ends it), else
- * put back on the class lists. Returns the block holding the rest of the
- * run (the run, or the piece after the range) or, if the range ended it,
- * the released block. */
-static block_t *reclaim_range(struct segfit_heap *s, block_t *r, uintptr_t a, uintptr_t e)
-{
-    uintptr_t lo = block_payload(r), hi = (uintptr_t)block_next(r);
-    uintptr_t front = (a + GRANULE - 1) & ~(uintptr_t)(GRANULE - 1),
-              back = e & ~(uintptr_t)(GRANULE - 1);
-    uintptr_t from = a == lo ? lo : front + HEADER, to = e == hi ? hi : back - HEADER;
-    if ((a != lo || e != hi) && (to < from || to - from < (size_t)SEGFIT_RECLAIM_MIN)) {
-        push_range(s, a, e - a);
-        return r;
-    }
-    block_t *next = block_next(r), *f = r, *rest = NULL;
-    if (a != lo) {
-        push_range(s, a, front - a); /* stays in r */
-        f = (block_t *)front;
-        f->prev_phys = r;
-        block_set_size(r, front - lo);
-        s->runs++;
-    }
-    if (e != hi) {
-        rest = (block_t *)(back - HEADER);
-        rest->prev_phys = f;
-        rest->size = (hi - back) | FLAG_RUN;
-        next->prev_phys = rest;
-        push_range(s, back, e - back); /* in the new piece */
-        s->runs++;
-    } else {
-        next->prev_phys = f;
-    }
-    s->runs--; /* r became f, plus the pieces counted above */
-    f->size = to - from;
-    f = tlsf_core_release(&s->be, f);
-    return rest != NULL ? rest : f;
-}
-
-/* The reclaim pass: retires the current run (its tail is free memory too),
- * then gives every long enough range of cached blocks back to the back end
- * (see above). O(n log n) for n cached blocks plus one walk of the back
- * end's blocks. true if there was anything to reclaim. */
-static bool reclaim_cached(struct segfit_heap *s)
-{
-    bool any = s->run != NULL;
-    if (s->run != NULL) {
-        push_range(s, s->bump, s->bump_end - s->bump);
-        s->run = NULL;
-        s->bump = s->bump_end = 0;
-    }
-    struct cached *k = sort_cached(gather_cached(s));
-    any |= k != NULL;
-    block_t *b = s->be.first;
-    while (k != NULL && b != s->be.sentinel) {
-        if ((uintptr_t)k >= (uintptr_t)block_next(b)) {
-            b = block_next(b);
-            continue;
-        }
-        uintptr_t a = (uintptr_t)k, e;
-        k = take_range(k, &e);
-        if (!block_is_run(b) || a < block_payload(b) || e > (uintptr_t)block_next(b))
-            panic("segfit: cached small blocks [%p, %p) lie outside every run", (void *)a,
-                  (void *)e);
-        b = reclaim_range(s, b, a, e);
-    }
-    if (k != NULL)
-        panic("segfit: cached small block %p lies past the heap", (void *)k);
-    return any;
-}
-
 /* Before a request fails: an empty heap is reset (O(1)), else the cached
  * blocks are reclaimed. true if that may have made room. */
 static bool reclaim(struct segfit_heap *s)
 {
-    return s->live == 0 ? reclaim_if_empty(s) : reclaim_cached(s);
+    return s->live == 0 ? reclaim_if_empty(s) : segfit_reclaim_cached(s);
 }
 
 /* A cached class-c block at `align`: one of the first SEGFIT_ALIGNED_SCAN
  * blocks of its list (the head, if `align` is the class's own alignment). */
-static small_t *take_cached(struct segfit_heap *s, size_t c, size_t align)
+static struct segfit_small *take_cached(struct segfit_heap *s, size_t c, size_t align)
 {
-    small_t **link = &s->lists[c];
+    struct segfit_small **link = &s->lists[c];
     for (int i = 0; *link != NULL && i < SEGFIT_ALIGNED_SCAN; i++, link = &(*link)->next) {
-        small_t *b = *link;
+        struct segfit_small *b = *link;
         if ((uintptr_t)b % align == 0) {
             *link = b->next;
             return b;
@@ -401,11 +126,11 @@ static small_t *take_cached(struct segfit_heap *s, size_t c, size_t align)
  * split from a larger cached block. */
 static void *small_alloc_slow(struct segfit_heap *s, size_t c, size_t align)
 {
-    small_t *h = take_cached(s, c, align);
+    struct segfit_small *h = take_cached(s, c, align);
     if (h != NULL)
         return h;
     uintptr_t p = carve(s, c, align);
-    if (p == 0 && new_run(s, class_bytes(c) + align - Q))
+    if (p == 0 && new_run(s, class_bytes(c) + align - SEGFIT_QUANTUM))
         p = carve(s, c, align);
     if (p == 0)
         p = split_cached(s, c, align);
@@ -425,10 +150,10 @@ static void count_alloc(struct segfit_heap *s, size_t size)
 /* large_alloc() when the back end has no block: after giving back the
  * runs of an empty heap, or the cached small blocks. Out of line, so that
  * the common path saves no registers for it. */
-__attribute__((noinline, cold)) static block_t *large_alloc_retry(struct segfit_heap *s,
-                                                                  size_t size, size_t align)
+__attribute__((noinline, cold)) static struct tlsf_block *
+large_alloc_retry(struct segfit_heap *s, size_t size, size_t align)
 {
-    if (reclaim_if_empty(s) || reclaim_cached(s))
+    if (reclaim_if_empty(s) || segfit_reclaim_cached(s))
         return tlsf_core_alloc(&s->be, size, align);
     return NULL;
 }
@@ -440,14 +165,14 @@ static void *large_alloc(struct segfit_heap *s, struct layout l)
     size_t size;
     if (!tlsf_adjust_size(l.size, &size))
         return NULL;
-    block_t *b = tlsf_core_alloc(&s->be, size, l.align);
+    struct tlsf_block *b = tlsf_core_alloc(&s->be, size, l.align);
     if (b == NULL)
         b = large_alloc_retry(s, size, l.align);
     if (b == NULL)
         return NULL;
     s->large_live++;
     count_alloc(s, l.size);
-    return (void *)block_payload(b);
+    return (void *)tlsf_block_payload(b);
 }
 
 __attribute__((noinline)) static void *alloc_slow(struct segfit_heap *s, struct layout l)
@@ -469,13 +194,13 @@ static void *segfit_alloc(void *self, struct layout l)
 {
     struct segfit_heap *s = self;
     size_t c = class_of(l.size);
-    /* align <= Q implies align <= class_align(c); it is tested first because
+    /* align <= SEGFIT_QUANTUM implies align <= class_align(c); it is tested first because
      * it is the common case and cheaper. */
     if (l.size > SEGFIT_SMALL_MAX)
         return large_alloc(s, l);
-    if (l.align <= Q || l.align <= class_align(c)) {
-        small_t **head = &s->lists[c];
-        small_t *b = *head;
+    if (l.align <= SEGFIT_QUANTUM || l.align <= class_align(c)) {
+        struct segfit_small **head = &s->lists[c];
+        struct segfit_small *b = *head;
         if (b != NULL) {
             *head = b->next;
             count_alloc(s, l.size);
@@ -488,7 +213,7 @@ static void *segfit_alloc(void *self, struct layout l)
 __attribute__((noinline)) static void large_dealloc(struct segfit_heap *s, void *ptr,
                                                     struct layout l)
 {
-    block_t *b = tlsf_core_live_block(&s->be, ptr, l.size, "segfit", "dealloc");
+    struct tlsf_block *b = tlsf_core_live_block(&s->be, ptr, l.size, "segfit", "dealloc");
     s->large_live--;
     s->live--;
     s->bytes_in_use -= l.size;
@@ -500,7 +225,7 @@ static void segfit_dealloc(void *self, void *ptr, struct layout l)
 {
     struct segfit_heap *s = self;
     if (is_small(l)) {
-        small_t *b = ptr, **head = &s->lists[class_of(l.size)];
+        struct segfit_small *b = ptr, **head = &s->lists[class_of(l.size)];
         b->next = *head;
         *head = b;
         s->live--;
@@ -544,33 +269,34 @@ static void *small_realloc_in_place(struct segfit_heap *s, void *ptr, struct lay
  * after reclaiming cached small blocks, which may free its neighbours (so
  * that it can stay after all) as well as room elsewhere. NULL, nothing
  * changed, if that fails too. */
-__attribute__((noinline, cold)) static block_t *
-large_resize_reclaiming(struct segfit_heap *s, block_t *b, size_t size, size_t align, size_t copy)
+__attribute__((noinline, cold)) static struct tlsf_block *
+large_resize_reclaiming(struct segfit_heap *s, struct tlsf_block *b, size_t size, size_t align,
+                        size_t copy)
 {
-    if (!reclaim_cached(s))
+    if (!segfit_reclaim_cached(s))
         return NULL;
-    block_t *r = tlsf_core_resize(&s->be, b, size, align, copy);
+    struct tlsf_block *r = tlsf_core_resize(&s->be, b, size, align, copy);
     return r != NULL ? r : tlsf_core_move(&s->be, b, size, align, copy);
 }
 
 /* Large to large: in place when the back end can (grow into a free
- * successor, shrink, slide down once the heap is not roomy, or shrink into
+ * successor, shrink, slide down into a free predecessor, or shrink into
  * a snug free block: see tlsf_core_resize), else move (tlsf_core_move:
  * elsewhere, else down into its free neighbours). */
 static void *large_realloc(struct segfit_heap *s, void *ptr, struct layout l, size_t new_size)
 {
-    block_t *b = tlsf_core_live_block(&s->be, ptr, l.size, "segfit", "realloc");
+    struct tlsf_block *b = tlsf_core_live_block(&s->be, ptr, l.size, "segfit", "realloc");
     size_t size, copy = l.size < new_size ? l.size : new_size;
     if (!tlsf_adjust_size(new_size, &size))
         return NULL;
-    block_t *r = tlsf_core_resize(&s->be, b, size, l.align, copy);
+    struct tlsf_block *r = tlsf_core_resize(&s->be, b, size, l.align, copy);
     if (r == NULL)
         r = tlsf_core_move(&s->be, b, size, l.align, copy);
     if (r == NULL)
         r = large_resize_reclaiming(s, b, size, l.align, copy);
     if (r == NULL)
         return NULL;
-    return count_resize(s, (void *)block_payload(r), l.size, new_size);
+    return count_resize(s, (void *)tlsf_block_payload(r), l.size, new_size);
 }
 
 static void *segfit_realloc(void *self, void *ptr, struct layout l, size_t new_size)
@@ -608,18 +334,30 @@ static bool segfit_extend(void *self, size_t more)
     return tlsf_core_extend(&s->be, more);
 }
 
-/* An empty heap first gives its runs back (as stats() does), so that all
- * of it can go. */
+/* The free bytes of a heap with nothing live: all of it, as one block
+ * after a reset. */
+static size_t empty_heap_bytes(const struct segfit_heap *s)
+{
+    return (uintptr_t)s->be.sentinel - tlsf_block_payload(s->be.first);
+}
+
+/* A heap with nothing live reads as a fresh one, whose runs shrink() gives
+ * back first: all of it but the minimum block can go. */
 static size_t segfit_free_tail(void *self)
 {
     struct segfit_heap *s = self;
-    reclaim_if_empty(s);
+    if (s->live == 0 && s->runs != 0)
+        return s->be.region_end - ((uintptr_t)s->be.sentinel + TLSF_HEADER) + empty_heap_bytes(s) -
+               TLSF_MIN_PAYLOAD;
     return tlsf_core_free_tail(&s->be);
 }
 
 static bool segfit_shrink(void *self, size_t less)
 {
     struct segfit_heap *s = self;
+    if (less > segfit_free_tail(s))
+        return false;
+    reclaim_if_empty(s);
     return tlsf_core_shrink(&s->be, less);
 }
 
@@ -631,19 +369,19 @@ static size_t cached_bytes(const struct segfit_heap *s, size_t *largest)
     size_t total = 0;
     *largest = 0;
     for (size_t c = 0; c < SEGFIT_CLASSES; c++)
-        for (const small_t *b = s->lists[c]; b != NULL; b = b->next) {
+        for (const struct segfit_small *b = s->lists[c]; b != NULL; b = b->next) {
             total += class_bytes(c);
             *largest = class_bytes(c);
         }
     return total;
 }
 
-/* An empty heap first gives its runs back, so that it reads as a fresh
- * one. Cached small blocks and the current run's tail count as free. */
+/* Cached small blocks and the current run's tail count as free; a heap
+ * with nothing live reads as a fresh one (what the next request that needs
+ * it gets, after a reset). Changes nothing. */
 static void segfit_stats(void *self, struct heap_stats *out)
 {
     struct segfit_heap *s = self;
-    reclaim_if_empty(s);
     size_t small_largest, tail = s->bump_end - s->bump;
     size_t free = s->be.free_bytes + cached_bytes(s, &small_largest) + tail;
     size_t largest = tlsf_core_largest(&s->be);
@@ -651,6 +389,8 @@ static void segfit_stats(void *self, struct heap_stats *out)
         largest = small_largest;
     if (tail > largest)
         largest = tail;
+    if (s->live == 0 && s->runs != 0)
+        free = largest = empty_heap_bytes(s);
     *out = (struct heap_stats){
         .region_size = s->be.region_end - s->be.region_start,
         .bytes_in_use = s->bytes_in_use,
@@ -666,7 +406,7 @@ static size_t cached_within(const struct segfit_heap *s, uintptr_t lo, uintptr_t
 {
     size_t n = 0;
     for (size_t c = 0; c < SEGFIT_CLASSES; c++)
-        for (const small_t *b = s->lists[c]; b != NULL; b = b->next)
+        for (const struct segfit_small *b = s->lists[c]; b != NULL; b = b->next)
             n += (uintptr_t)b >= lo && (uintptr_t)b + class_bytes(c) <= hi;
     return n;
 }
@@ -677,21 +417,22 @@ static size_t cached_within(const struct segfit_heap *s, uintptr_t lo, uintptr_t
  * none in the uncarved tail. */
 static void check_small(const struct segfit_heap *s, size_t run_bytes)
 {
-    const block_t *r = s->run;
+    const struct tlsf_block *r = s->run;
     if (r == NULL ? s->bump != 0 || s->bump_end != 0
-                  : !block_is_run(r) || s->bump < block_payload(r) || s->bump > s->bump_end ||
-                        s->bump_end != block_payload(r) + block_size(r) || s->bump % Q != 0)
+                  : !segfit_is_run(r) || s->bump < tlsf_block_payload(r) || s->bump > s->bump_end ||
+                        s->bump_end != tlsf_block_payload(r) + tlsf_block_size(r) ||
+                        s->bump % SEGFIT_QUANTUM != 0)
         panic("segfit: current run %p or its range [%#lx, %#lx) is corrupted", (const void *)r,
               (unsigned long)s->bump, (unsigned long)s->bump_end);
     size_t cached = 0;
     for (size_t c = 0; c < SEGFIT_CLASSES; c++) {
         size_t steps = 0;
-        for (const small_t *b = s->lists[c]; b != NULL; b = b->next) {
+        for (const struct segfit_small *b = s->lists[c]; b != NULL; b = b->next) {
             uintptr_t p = (uintptr_t)b;
-            if (++steps > run_bytes / Q)
+            if (++steps > run_bytes / SEGFIT_QUANTUM)
                 panic("segfit: class %zu list longer than its runs can hold (cycle, double free?)",
                       class_bytes(c));
-            if (p % class_align(c) != 0 || p < block_payload(s->be.first) ||
+            if (p % class_align(c) != 0 || p < tlsf_block_payload(s->be.first) ||
                 p >= (uintptr_t)s->be.sentinel || (p + class_bytes(c) > s->bump && p < s->bump_end))
                 panic("segfit: class %zu block %p misaligned, outside the heap or uncarved",
                       class_bytes(c), (const void *)b);
@@ -699,9 +440,9 @@ static void check_small(const struct segfit_heap *s, size_t run_bytes)
         cached += steps;
     }
     size_t inside = 0;
-    for (const block_t *b = s->be.first; b != s->be.sentinel; b = block_next(b))
-        if (block_is_run(b))
-            inside += cached_within(s, block_payload(b), (uintptr_t)block_next(b));
+    for (const struct tlsf_block *b = s->be.first; b != s->be.sentinel; b = tlsf_block_next(b))
+        if (segfit_is_run(b))
+            inside += cached_within(s, tlsf_block_payload(b), (uintptr_t)tlsf_block_next(b));
     if (inside != cached)
         panic("segfit: %zu of %zu cached small blocks lie outside every run", cached - inside,
               cached);

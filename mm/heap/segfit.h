@@ -14,8 +14,8 @@
  *     +-- anything else ------------------------------------------> back end
  *           the TLSF core (tlsf_core.h): boundary tags (16-byte header,
  *           16-byte granule), 32 second-level lists, good fit in two bit
- *           scans after a best-of-4 look at the request's own list, room
- *           to grow while the heap is mostly free, immediate coalescing.
+ *           scans after a best-of-4 look at the request's own list, low
+ *           addresses first, immediate coalescing.
  *
  *   region:  [hdr|run: small blocks of every class ][hdr|large ][hdr|free ]...[sentinel]
  *
@@ -38,7 +38,7 @@
  * blocks, reused first) until a request would fail: then, before the
  * allocator reports failure (and the kernel grows the heap), the cached
  * blocks are given back. An empty heap is simply reset (O(1)), so it is
- * exactly a fresh one (stats() does that too). Otherwise the reclaim pass
+ * exactly a fresh one (stats() reports it as one). Otherwise the reclaim pass
  * gathers the cached blocks of every class, sorts them by address and
  * walks them with the heap's blocks: touching blocks form free ranges; a
  * range that holds a back-end block of SEGFIT_RECLAIM_MIN bytes (a whole
@@ -55,10 +55,10 @@
  * Realloc: small blocks stay in place within their class, shrink in place
  * (the tail goes on the lists) and grow in place at the top of the current
  * run; large blocks resize in place when the core can (tlsf_core_resize:
- * grow into a free successor, shrink, slide down into a free predecessor
- * once the heap is no longer roomy, or shrink into a snug free block once
- * it is half full), and only then move (or, when no free block takes
- * them, slide down after all).
+ * grow into a free successor, shrink, slide down into a free predecessor,
+ * or shrink into a snug free block once the heap is half full), and only
+ * then move. The reclaim pass lives in segfit_reclaim.c, the class
+ * arithmetic both files share in segfit_classes.h.
  *
  * Worst-case time (copying excluded):
  *   small alloc/dealloc/realloc: O(1) on the fast path (a list pop or

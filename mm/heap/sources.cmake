@@ -7,8 +7,10 @@ set(KEEL_HEAP_ALLOCATOR_SOURCES
     mm/heap/linked_list.c
     mm/heap/fixed_block.c
     mm/heap/tlsf_core.c
+    mm/heap/tlsf_placement.c
     mm/heap/tlsf.c
     mm/heap/segfit.c
+    mm/heap/segfit_reclaim.c
 )
 
 # Portable sources of mm/heap/ (the allocator vtable, every allocator, the

@@ -2,14 +2,13 @@
  * tlsf: the TLSF core (tlsf_core.h) serving every request directly: each
  * block, however small, has a 16-byte header and a 16-byte granule.
  *
- *   alloc    tlsf_core_alloc (good fit; room to grow while the heap is
- *            mostly free; aligned requests cut a free block off the front)
+ *   alloc    tlsf_core_alloc (good fit, low addresses first; aligned
+ *            requests cut a free block off the front)
  *   dealloc  tlsf_core_release (immediate coalescing)
  *   realloc  tlsf_core_resize without allocating elsewhere (grow into a
- *            free successor, shrink, slide down once the heap is not
- *            roomy, or, once it is half full, shrink into a snug free
- *            block), else alloc + copy + dealloc, else (no free block
- *            holds it) slide down
+ *            free successor, shrink, slide down into a free predecessor,
+ *            or, once the heap is half full, shrink into a snug free
+ *            block), else alloc + copy + dealloc
  *
  * keel's default, segfit, is this plus a headerless small-object front end;
  * tlsf stays as the back end alone, to measure what the front end brings

@@ -1,13 +1,22 @@
 /*
  * The TLSF core: boundary-tagged blocks in two-level segregated free lists
- * (Masmano et al., 2004). The `tlsf` allocator serves requests from it
- * directly (tlsf.h); `segfit` carves its small-object runs from it and
- * serves large requests with it (segfit.h). This is the one copy of the
- * block store both use.
+ * (Masmano et al., "TLSF: a new dynamic memory allocator for real-time
+ * systems", 2004). The `tlsf` allocator serves requests from it directly
+ * (tlsf.h); `segfit` carves its small-object runs from it and serves large
+ * requests with it (segfit.h). This is the one copy of the block store both
+ * use.
  *
- * Free blocks are kept in FL x SL segregated lists:
- *   first level  fl = floor(log2(size)) - 8   (sizes below 512 share fl 0)
- *   second level sl = the next 5 bits of size (32 linear sub-ranges per fl)
+ * It is two parts, each in its own file:
+ *   mechanism  (tlsf_blocks.h, tlsf_core.c) the mapping from sizes to lists,
+ *              the lists, searching them, splitting and merging blocks, the
+ *              region (init, extend, shrink) and the consistency check;
+ *   policy     (tlsf_placement.c) which free block a request takes, and how
+ *              a block is resized: good fit at the lowest address, in-place
+ *              growth and shrinking, sliding down, moving.
+ *
+ * Free blocks are kept in FL x SL segregated lists, blocks[fl][sl]:
+ *   first level   fl = floor(log2(size)) - 8   (sizes below 512 share fl 0)
+ *   second level  sl = the next 5 bits of size (32 linear sub-ranges per fl)
  * with a bitmap per level saying which lists are non-empty, so finding a
  * list whose every block is big enough is two bit scans. A listed block
  * keeps `link`, the address of the pointer to it (its list head or the
@@ -26,40 +35,24 @@
  * freed block merges with free neighbours before it is listed, so no two
  * free blocks ever touch. MARK is the owner's: segfit marks its runs.
  *
- * Placement (tlsf_core_alloc):
- *   - good fit: the smallest list whose every block is big enough, after a
- *     best-of-TLSF_EXACT_SCAN look at the list the size itself maps to (a
- *     close fit beats a bigger block), and, when neither has a block, the
- *     rest of that list (a request for exactly the largest free block
- *     succeeds);
- *   - room to grow: while TLSF_ROOMY_PERCENT of the heap is free, a request
- *     of TLSF_ROOM_MIN bytes or more is cut from the largest free block,
- *     after a free gap as long as the large block that ends just before it,
- *     so that block can grow in place instead of moving. A gap is an
- *     ordinary free block: good fit may still hand it to a smaller request
- *     (or a segfit run) first, so the room lasts until something else needs
- *     it (cutting such requests from the gap's far end instead cost more
- *     list operations than the copies it saved). Once the heap fills, the
- *     gaps fill like any other hole;
- *   - aligned requests take a block big enough to cut a free block off the
- *     front, so alignment padding goes back on the lists.
- *
- * Resizing (tlsf_core_resize): grow into a free successor; shrink in place,
- * except that once less than half the heap is free a shrink that would
- * fence in a free tail of TLSF_SHRINK_MOVE_MIN bytes or more moves the
- * block into a free block that fits it snugly (its whole old block then
- * merges with its neighbours); when growing finds no room behind the
- * block, slide down into a free predecessor (memmove): once the heap is no
- * longer roomy (below TLSF_ROOMY_PERCENT free) before the caller moves the
- * block elsewhere, while it is roomy only when no free block takes it (the
- * move gives the block room to grow).
+ * Placement (tlsf_placement.c) keeps a heap's footprint near the bytes it
+ * holds: a request takes the smallest free block that fits among the first
+ * TLSF_FIT_SCAN of its own list, the lowest of equals, else the head of the
+ * first list whose every block fits; lists keep their lowest block first.
+ * The block at the heap's end is one more free block, used when nothing
+ * smaller fits, and allocations cut from its low end. No gap is ever left
+ * on purpose. A resize grows into a free successor, else slides down into
+ * a free predecessor (memmove), else the caller moves the block; a shrink
+ * stays in place, except that once less than half the heap is free a
+ * shrink that would fence in a free tail of TLSF_SHRINK_MOVE_MIN bytes or
+ * more moves into a free block that fits it snugly.
  *
  * Worst-case time, independent of the number of blocks (copying excluded):
- * alloc, release, resize, extend: O(1) (at most TLSF_EXACT_SCAN blocks
- * looked at, two merges, two splits), except that a request no list head
- * can serve walks the rest of its own list once before it fails (so that
- * a request for exactly the largest free block succeeds). largest walks
- * one list, check everything.
+ * alloc, release, resize, extend, shrink: O(1) (at most TLSF_FIT_SCAN
+ * blocks looked at, two merges, two splits), except that a request no list
+ * head can serve walks the rest of its own list once before it fails (so
+ * that a request for exactly the largest free block succeeds). largest
+ * walks one list, check everything.
  * Per-block overhead: a 16-byte header; payloads are multiples of 16
  * bytes, at least 16. Fixed overhead: one 16-byte sentinel; the lists live
  * in struct tlsf_core, outside the region. The region must hold at least
@@ -83,7 +76,6 @@
 #define TLSF_FL_SHIFT     (TLSF_SL_SHIFT + TLSF_ALIGN_SHIFT) /* sizes < 512 all map to fl 0 */
 #define TLSF_FL_MAX_SHIFT 48                                 /* blocks are < 2^48 bytes */
 #define TLSF_FL_COUNT     (TLSF_FL_MAX_SHIFT - TLSF_FL_SHIFT + 1)
-#define TLSF_LISTS        (TLSF_FL_COUNT * TLSF_SL_COUNT)
 #define TLSF_BLOCK_MAX    (((size_t)1 << TLSF_FL_MAX_SHIFT) - (1 << TLSF_ALIGN_SHIFT))
 
 #define TLSF_GRANULE     ((size_t)1 << TLSF_ALIGN_SHIFT)
@@ -94,9 +86,7 @@
 #define TLSF_MARK        ((size_t)2) /* a used block its owner marks (segfit: a run) */
 #define TLSF_FLAGS       (TLSF_GRANULE - 1)
 
-#define TLSF_EXACT_SCAN      4    /* blocks of the request's own list looked at */
-#define TLSF_ROOM_MIN        4096 /* blocks this long get room to grow behind them, */
-#define TLSF_ROOMY_PERCENT   60   /* while this much of the heap is free */
+#define TLSF_FIT_SCAN        4    /* blocks of the request's own list looked at */
 #define TLSF_SHRINK_MOVE_MIN 4096 /* a shrink fencing in a free tail this long may move */
 
 struct tlsf_block {
@@ -108,17 +98,16 @@ struct tlsf_block {
     struct tlsf_block *next_free, **link;
 };
 
-/* The region's first listed blocks point back into `free` (their link), so
- * a struct tlsf_core stays where tlsf_core_init() put it: never copy it. */
+/* The region's first listed blocks point back into `blocks` (their link),
+ * so a struct tlsf_core stays where tlsf_core_init() put it: never copy it. */
 struct tlsf_core {
-    uintptr_t region_start, region_end;  /* as given to init/extend */
-    struct tlsf_block *first;            /* lowest block */
-    struct tlsf_block *sentinel;         /* zero-size used block ending the heap */
-    uint64_t fl_bitmap;                  /* bit fl: some sl list of fl is non-empty */
-    uint32_t sl_bitmap[TLSF_FL_COUNT];   /* bit sl: list fl * TLSF_SL_COUNT + sl is non-empty */
-    struct tlsf_block *free[TLSF_LISTS]; /* list heads, fl * TLSF_SL_COUNT + sl */
-    size_t free_bytes;                   /* sum of the listed blocks' payload sizes */
-    size_t roomy_bytes;                  /* free_bytes at or above this: the heap is roomy */
+    uintptr_t region_start, region_end; /* as given to init/extend/shrink */
+    struct tlsf_block *first;           /* lowest block */
+    struct tlsf_block *sentinel;        /* zero-size used block ending the heap */
+    uint64_t fl_bitmap;                 /* bit fl: some list of first level fl is non-empty */
+    uint32_t sl_bitmap[TLSF_FL_COUNT];  /* bit sl: blocks[fl][sl] is non-empty */
+    struct tlsf_block *blocks[TLSF_FL_COUNT][TLSF_SL_COUNT]; /* list heads */
+    size_t free_bytes; /* sum of the listed blocks' payload sizes */
 };
 
 /* What tlsf_core_check() counted among the used blocks. */
@@ -170,6 +159,8 @@ static inline bool tlsf_adjust_size(size_t size, size_t *out)
     return heap_round_size(size, TLSF_GRANULE, TLSF_MIN_PAYLOAD, out) && *out <= TLSF_BLOCK_MAX;
 }
 
+/* ---- The region (tlsf_core.c) ---------------------------------------------- */
+
 /* One free block over the granule-aligned part of [start, start + size),
  * up to TLSF_BLOCK_MAX bytes. */
 enum allocator_init_error tlsf_core_init(struct tlsf_core *c, void *start, size_t size);
@@ -191,14 +182,7 @@ size_t tlsf_core_free_tail(const struct tlsf_core *c);
  * nothing, when less is more than the free tail. */
 bool tlsf_core_shrink(struct tlsf_core *c, size_t less);
 
-/* A used, unmarked block of at least `size` payload bytes (a value
- * tlsf_adjust_size() returned) whose payload is `align`-aligned, or NULL. */
-struct tlsf_block *tlsf_core_alloc(struct tlsf_core *c, size_t size, size_t align);
-
-/* A used, unmarked block of at least `min` and at most `max` payload bytes
- * (tlsf_adjust_size() values, min <= max), cut from the free block good fit
- * finds for `min`; NULL if there is none. */
-struct tlsf_block *tlsf_core_alloc_up_to(struct tlsf_core *c, size_t min, size_t max);
+/* ---- Blocks (tlsf_core.c) --------------------------------------------------- */
 
 /* Frees used block `b`: merges it with its free neighbours and lists the
  * result, which it returns (`b`, or the free block below that absorbed it). */
@@ -209,21 +193,33 @@ struct tlsf_block *tlsf_core_release(struct tlsf_core *c, struct tlsf_block *b);
  * rest is released. */
 void tlsf_core_trim(struct tlsf_core *c, struct tlsf_block *b, size_t size);
 
+/* ---- Placement (tlsf_placement.c) -------------------------------------------- */
+
+/* A used, unmarked block of at least `size` payload bytes (a value
+ * tlsf_adjust_size() returned) whose payload is `align`-aligned, or NULL. */
+struct tlsf_block *tlsf_core_alloc(struct tlsf_core *c, size_t size, size_t align);
+
+/* A used, unmarked block of at least `min` and at most `max` payload bytes
+ * (tlsf_adjust_size() values, min <= max), cut from the free block good fit
+ * finds for `min`; NULL if there is none. */
+struct tlsf_block *tlsf_core_alloc_up_to(struct tlsf_core *c, size_t min, size_t max);
+
 /* Resizes used block `b` to `size` payload bytes (a tlsf_adjust_size()
  * value) without allocating elsewhere, keeping the first `copy` bytes and
- * the payload `align`-aligned: in place, by sliding down (only once the
- * heap is not roomy), or (shrinking) by moving into a snug free block (see
- * above). Returns the block, moved or not, or NULL, changing nothing, when
- * only tlsf_core_move() can do it. */
+ * the payload `align`-aligned: in place, by sliding down into a free
+ * predecessor, or (shrinking) by moving into a snug free block (see above).
+ * Returns the block, moved or not, or NULL, changing nothing, when only
+ * tlsf_core_move() can do it. */
 struct tlsf_block *tlsf_core_resize(struct tlsf_core *c, struct tlsf_block *b, size_t size,
                                     size_t align, size_t copy);
 
-/* Moves used block `b` to a block of `size` payload bytes at `align` (a new
- * one, the first `copy` bytes copied, `b` released) or, when no free block
- * takes it, slides it down into its free neighbours whatever the heap's
- * fill. Returns the block, or NULL, changing nothing. */
+/* Moves used block `b` to a new block of `size` payload bytes at `align`
+ * (the first `copy` bytes copied, `b` released). Returns the block, or
+ * NULL, changing nothing, when no free block takes it. */
 struct tlsf_block *tlsf_core_move(struct tlsf_core *c, struct tlsf_block *b, size_t size,
                                   size_t align, size_t copy);
+
+/* ---- Checks ------------------------------------------------------------------ */
 
 /* The used block of payload pointer `ptr`, which must hold `size` bytes and
  * be unmarked: panics ("<name>: <what> of <ptr>...") when it cannot be.

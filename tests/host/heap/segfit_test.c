@@ -140,11 +140,10 @@ static unsigned char *grow_past_the_hole_below(size_t heap_size, size_t c_size, 
     return b2;
 }
 
-/* When memory is tight, a block that cannot grow where it is slides down
- * into the free space below it. While the heap is roomy it moves instead,
- * to where it has room to grow (sliding would fit it snugly, and it would
- * have to move again on the next growth). */
-static void segfit_large_realloc_slides_down_only_when_memory_is_tight(void **state)
+/* A block that cannot grow where it is slides down into the free space
+ * below it, however much of the heap is free: the heap stays packed at its
+ * low end instead of the block moving up past its neighbour. */
+static void segfit_large_realloc_slides_down_into_the_hole_below(void **state)
 {
     (void)state;
     unsigned char *a, *c;
@@ -159,11 +158,10 @@ static void segfit_large_realloc_slides_down_only_when_memory_is_tight(void **st
     assert_int_equal(th_stats(&h).largest_free_block, h.initial.largest_free_block);
     test_heap_close(&h);
 
-    /* Roomy: b moves past c, and its old block merges with a's. */
+    /* Roomy: it slides down all the same, and c is still right after it. */
     b = grow_past_the_hole_below(64 * KIB, 1100, &a, &c);
-    assert_ptr_equal(b, c + 1104 + 16);
-    assert_ptr_equal(th_alloc(&h, 2224, 16), a);
-    th_free(&h, a, 2224, 16);
+    assert_ptr_equal(b, a);
+    assert_true(b + 1800 <= c);
     th_free(&h, b, 1800, 16);
     th_free(&h, c, 1100, 16);
     h.a.ops->check(h.state);
@@ -260,32 +258,64 @@ static void segfit_large_shrink_moves_to_a_snug_hole_when_memory_is_tight(void *
     test_heap_close(&h);
 }
 
-/* While most of the heap is free, a large block is placed after a gap as
- * long as the large block before it, which so grows in place; once the
- * heap is less free than TLSF_ROOMY_PERCENT, blocks are packed again. */
-static void segfit_large_blocks_get_room_to_grow_while_the_heap_is_mostly_free(void **state)
+/* Large blocks are packed from the heap's low end, with no gap left on
+ * purpose however empty the heap is; a freed block's hole is taken again
+ * by the next request it fits, lowest hole first, before the untouched
+ * end of the heap is cut into. */
+static void segfit_large_blocks_are_packed_from_the_low_end(void **state)
 {
     (void)state;
     test_heap_open(&h, &heap_kind_segfit, 1024 * KIB, 0, 1024 * KIB);
     unsigned char *a = th_alloc(&h, 8000, 16), *b = th_alloc(&h, 8000, 16);
-    assert_ptr_equal(b, a + 8000 + 16 + 8000); /* a, b's header, a gap of a's size */
-    memset(a, 0x21, 8000);
-    unsigned char *a2 = allocator_realloc(&h.a, a, (struct layout){8000, 16}, 15000);
-    assert_ptr_equal(a2, a);
+    unsigned char *c = th_alloc(&h, 8000, 16), *d = th_alloc(&h, 8000, 16);
+    assert_ptr_equal(b, a + 8000 + 16);
+    assert_ptr_equal(c, b + 8000 + 16);
+    assert_ptr_equal(d, c + 8000 + 16);
+    th_free(&h, c, 8000, 16);
+    th_free(&h, a, 8000, 16);
+    /* Two equal holes: the lower one first, then the other. */
+    unsigned char *e = th_alloc(&h, 7000, 16), *f = th_alloc(&h, 7000, 16);
+    assert_ptr_equal(e, a);
+    assert_ptr_equal(f, c);
+    /* Growing into the end of the heap stays in place. */
+    memset(d, 0x21, 8000);
+    unsigned char *d2 = allocator_realloc(&h.a, d, (struct layout){8000, 16}, 500 * KIB);
+    assert_ptr_equal(d2, d);
     for (int i = 0; i < 8000; i++)
-        assert_int_equal(a2[i], 0x21);
-    /* c still gets its gap (most of the heap is free) and fills half of it;
-     * then blocks are packed: d right after c. */
-    unsigned char *c = th_alloc(&h, 500 * KIB, 16), *d = th_alloc(&h, 8000, 16);
-    assert_ptr_equal(c, b + 8000 + 16 + 8000);
-    assert_ptr_equal(d, c + 500 * KIB + 16);
+        assert_int_equal(d2[i], 0x21);
     h.a.ops->check(h.state);
-    th_free(&h, a2, 15000, 16);
+    th_free(&h, e, 7000, 16);
+    th_free(&h, f, 7000, 16);
     th_free(&h, b, 8000, 16);
-    th_free(&h, c, 500 * KIB, 16);
-    th_free(&h, d, 8000, 16);
+    th_free(&h, d2, 500 * KIB, 16);
     h.a.ops->check(h.state);
     assert_int_equal(th_stats(&h).largest_free_block, h.initial.largest_free_block);
+    test_heap_close(&h);
+}
+
+/* stats() only reads: an emptied heap reads as a fresh one, yet keeps its
+ * runs until a request needs the memory (or the heap shrinks). */
+static void segfit_stats_change_nothing(void **state)
+{
+    (void)state;
+    test_heap_open(&h, &heap_kind_segfit, 64 * KIB, 0, 64 * KIB);
+    void *p = th_alloc(&h, 24, 8), *q = th_alloc(&h, 100, 8);
+    th_free(&h, p, 24, 8);
+    th_free(&h, q, 100, 8);
+    struct segfit_heap *s = h.state;
+    size_t runs = s->runs;
+    assert_true(runs > 0);
+    struct heap_stats st = th_stats(&h);
+    assert_int_equal(st.bytes_free, h.initial.bytes_free);
+    assert_int_equal(st.largest_free_block, h.initial.largest_free_block);
+    assert_int_equal(s->runs, runs);
+    assert_int_equal(h.a.ops->free_tail(h.state), h.a.ops->free_tail(h.state));
+    assert_int_equal(s->runs, runs);
+    /* A large request that needs the whole heap gets it. */
+    void *all = th_alloc(&h, h.initial.largest_free_block, 16);
+    assert_non_null(all);
+    th_free(&h, all, h.initial.largest_free_block, 16);
+    h.a.ops->check(h.state);
     test_heap_close(&h);
 }
 
@@ -569,14 +599,15 @@ int main(void)
         cmocka_unit_test(segfit_aligned_small_blocks_take_their_size_class),
         cmocka_unit_test(segfit_many_small_blocks_fill_the_heap_densely),
         cmocka_unit_test(segfit_small_realloc_stays_in_place),
-        cmocka_unit_test(segfit_large_realloc_slides_down_only_when_memory_is_tight),
+        cmocka_unit_test(segfit_large_realloc_slides_down_into_the_hole_below),
         cmocka_unit_test(large_realloc_slides_down_when_no_free_block_holds_it),
         cmocka_unit_test(segfit_freed_small_blocks_serve_large_requests_while_in_use),
         cmocka_unit_test(segfit_large_realloc_reclaims_cached_small_blocks),
         cmocka_unit_test(segfit_mixed_class_churn_fails_no_more_than_tlsf),
         cmocka_unit_test(segfit_dense_long_lived_churn_fails_few),
         cmocka_unit_test(segfit_large_shrink_moves_to_a_snug_hole_when_memory_is_tight),
-        cmocka_unit_test(segfit_large_blocks_get_room_to_grow_while_the_heap_is_mostly_free),
+        cmocka_unit_test(segfit_large_blocks_are_packed_from_the_low_end),
+        cmocka_unit_test(segfit_stats_change_nothing),
         cmocka_unit_test(segfit_large_double_free_panics),
         cmocka_unit_test(segfit_reclaim_pass_detects_a_small_double_free),
         cmocka_unit_test(segfit_check_detects_a_small_double_free),

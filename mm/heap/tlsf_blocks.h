@@ -1,0 +1,199 @@
+/*
+ * The TLSF core's mechanism, private to tlsf_core.c and tlsf_placement.c:
+ * mapping a size to its lists, the lists themselves, searching them, and
+ * splitting and merging blocks. Inline, because every allocation and free
+ * runs through these few lines; named after the steps of the TLSF paper
+ * (and of mattconte/tlsf), so that a reader who knows TLSF finds each one.
+ * See tlsf_core.h for the design.
+ */
+#ifndef KEEL_MM_HEAP_TLSF_BLOCKS_H
+#define KEEL_MM_HEAP_TLSF_BLOCKS_H
+
+#include "lib/panic.h"
+#include "mm/heap/tlsf_core.h"
+
+/* Invariants checked where they can break, in debug builds (NDEBUG unset:
+ * host tests, fuzzers, Debug kernels); compiled out in the benchmark and in
+ * Release kernels. */
+#ifdef NDEBUG
+#define TLSF_ASSERT(expr) ((void)0)
+#else
+#define TLSF_ASSERT(expr) KASSERT(expr)
+#endif
+
+#define TLSF_SMALL_SIZE ((size_t)1 << TLSF_FL_SHIFT) /* sizes below share fl 0 */
+
+_Static_assert(TLSF_HEADER == TLSF_GRANULE, "header must keep payloads 16-aligned");
+_Static_assert(sizeof(struct tlsf_block) == TLSF_HEADER + TLSF_MIN_PAYLOAD,
+               "free-list links must fit the payload");
+_Static_assert(TLSF_FL_COUNT < 64, "fl_bitmap is 64 bits");
+
+/* ---- Mapping sizes to lists ---------------------------------------------- */
+
+/* The list a free block of `size` payload bytes belongs to: sizes below
+ * TLSF_SMALL_SIZE by 16-byte steps in fl 0, then fl = floor(log2(size)) - 8
+ * and sl = the 5 bits after the top one. */
+static inline void mapping_insert(size_t size, unsigned *fl, unsigned *sl)
+{
+    if (size < TLSF_SMALL_SIZE) {
+        *fl = 0;
+        *sl = (unsigned)(size >> TLSF_ALIGN_SHIFT);
+        return;
+    }
+    unsigned t = 63 ^ (unsigned)__builtin_clzll(size); /* floor(log2(size)) */
+    *fl = t - TLSF_FL_SHIFT + 1;
+    *sl = (unsigned)(size >> (t - TLSF_SL_SHIFT)) ^ TLSF_SL_COUNT;
+}
+
+/* The first list whose every block holds `size` bytes: the size rounded up
+ * to the next list's lower bound, then mapped. fl reaches TLSF_FL_COUNT
+ * when no list can. */
+static inline void mapping_search(size_t size, unsigned *fl, unsigned *sl)
+{
+    if (size >= TLSF_SMALL_SIZE) {
+        unsigned t = 63 ^ (unsigned)__builtin_clzll(size);
+        size += ((size_t)1 << (t - TLSF_SL_SHIFT)) - 1;
+    }
+    mapping_insert(size, fl, sl);
+}
+
+/* ---- The lists -------------------------------------------------------------- */
+
+/* The head of the first non-empty list at or after blocks[fl][sl] in size
+ * order (two bit scans), its indices in *fl, *sl; NULL if every such list
+ * is empty. */
+static inline struct tlsf_block *search_suitable_block(const struct tlsf_core *c, unsigned *fl,
+                                                       unsigned *sl)
+{
+    if (*fl >= TLSF_FL_COUNT)
+        return NULL;
+    uint32_t sl_map = c->sl_bitmap[*fl] & (~0u << *sl);
+    if (sl_map == 0) {
+        uint64_t fl_map = c->fl_bitmap & (~(uint64_t)0 << (*fl + 1));
+        if (fl_map == 0)
+            return NULL;
+        *fl = (unsigned)__builtin_ctzll(fl_map);
+        sl_map = c->sl_bitmap[*fl];
+    }
+    *sl = (unsigned)__builtin_ctz(sl_map);
+    return c->blocks[*fl][*sl];
+}
+
+/* Lists free block `b` (flags already FREE). The lower of `b` and the
+ * list's head leads the list, so that heads, which good fit takes first,
+ * lean towards low addresses. Each listed block keeps `link`, the address
+ * of the pointer to it, so that removing it needs neither its list nor a
+ * walk. */
+static inline void insert_free_block(struct tlsf_core *c, struct tlsf_block *b)
+{
+    TLSF_ASSERT(tlsf_block_is_free(b) && !tlsf_block_is_marked(b));
+    size_t size = tlsf_block_size(b);
+    unsigned fl, sl;
+    mapping_insert(size, &fl, &sl);
+    struct tlsf_block **head = &c->blocks[fl][sl], *h = *head;
+    if (h == NULL) {
+        c->sl_bitmap[fl] |= 1u << sl;
+        c->fl_bitmap |= (uint64_t)1 << fl;
+    } else if (h < b) {
+        head = &h->next_free; /* second place: the head stays the lower */
+        h = *head;
+    }
+    b->next_free = h;
+    b->link = head;
+    if (h != NULL)
+        h->link = &b->next_free;
+    *head = b;
+    c->free_bytes += size;
+}
+
+/* Unlinks listed free block `b`; when it was the last of its list (its link
+ * is the list head and nothing follows), that list's bits go. */
+static inline void remove_free_block(struct tlsf_core *c, struct tlsf_block *b)
+{
+    TLSF_ASSERT(tlsf_block_is_free(b) && *b->link == b);
+    struct tlsf_block *next = b->next_free, **link = b->link;
+    *link = next;
+    if (next != NULL) {
+        next->link = link;
+    } else if ((uintptr_t)link - (uintptr_t)c->blocks < sizeof c->blocks) {
+        size_t i = (size_t)(link - &c->blocks[0][0]);
+        unsigned fl = (unsigned)(i / TLSF_SL_COUNT), sl = (unsigned)(i % TLSF_SL_COUNT);
+        c->sl_bitmap[fl] &= ~(1u << sl);
+        if (c->sl_bitmap[fl] == 0)
+            c->fl_bitmap &= ~((uint64_t)1 << fl);
+    }
+    c->free_bytes -= tlsf_block_size(b);
+}
+
+/* ---- Splitting and merging ---------------------------------------------------- */
+
+/* Cuts used (unlisted) block `b` to `size` payload bytes (whole granules,
+ * at most its size) if the rest can form a block of its own: returns the
+ * rest (used, unlisted), else NULL. */
+static inline struct tlsf_block *block_split(struct tlsf_block *b, size_t size)
+{
+    size_t have = tlsf_block_size(b);
+    TLSF_ASSERT(size <= have && size % TLSF_GRANULE == 0 && size >= TLSF_MIN_PAYLOAD);
+    if (have - size < TLSF_MIN_BLOCK)
+        return NULL;
+    struct tlsf_block *rest = (struct tlsf_block *)(tlsf_block_payload(b) + size);
+    rest->prev_phys = b;
+    rest->size = have - size - TLSF_HEADER;
+    tlsf_block_set_size(b, size);
+    tlsf_block_next(rest)->prev_phys = rest;
+    return rest;
+}
+
+/* Makes `b` (unlisted) absorb its physical successor `next` (unlisted). */
+static inline void block_absorb(struct tlsf_block *b, struct tlsf_block *next)
+{
+    TLSF_ASSERT(tlsf_block_next(b) == next);
+    tlsf_block_set_size(b, tlsf_block_size(b) + TLSF_HEADER + tlsf_block_size(next));
+    tlsf_block_next(b)->prev_phys = b;
+}
+
+/* Merges unlisted block `b` with its free successor, if it has one. */
+static inline void block_merge_next(struct tlsf_core *c, struct tlsf_block *b)
+{
+    struct tlsf_block *next = tlsf_block_next(b);
+    if (tlsf_block_is_free(next)) {
+        remove_free_block(c, next);
+        block_absorb(b, next);
+    }
+}
+
+/* Merges unlisted block `b` into its free predecessor, if it has one;
+ * returns the merged block (the predecessor, or `b`). */
+static inline struct tlsf_block *block_merge_prev(struct tlsf_core *c, struct tlsf_block *b)
+{
+    struct tlsf_block *prev = b->prev_phys;
+    if (prev == NULL || !tlsf_block_is_free(prev))
+        return b;
+    remove_free_block(c, prev);
+    block_absorb(prev, b);
+    return prev;
+}
+
+/* Trims a block just taken off its list (or merged with its free
+ * successor) to `size`: its successor is used, since free blocks never
+ * touch, so the rest is listed as it is, without merging. Always inline:
+ * it ends every allocation. */
+__attribute__((always_inline)) static inline void block_trim_free(struct tlsf_core *c,
+                                                                  struct tlsf_block *b, size_t size)
+{
+    struct tlsf_block *rest = block_split(b, size);
+    if (rest != NULL) {
+        TLSF_ASSERT(!tlsf_block_is_free(tlsf_block_next(rest)));
+        rest->size |= TLSF_FREE;
+        insert_free_block(c, rest);
+    }
+}
+
+/* Takes free block `b` off its list for use: flags cleared. */
+static inline void block_take(struct tlsf_core *c, struct tlsf_block *b)
+{
+    remove_free_block(c, b);
+    b->size &= ~TLSF_FLAGS;
+}
+
+#endif
