@@ -15,6 +15,8 @@
 static void be_reset(struct segfit_heap *s)
 {
     memset(s->lists, 0, sizeof s->lists);
+    s->cached_bytes = 0;
+    s->reclaim_at = SEGFIT_RECLAIM_CACHED_MIN;
     s->bump = s->bump_end = 0;
     s->run = NULL;
     s->runs = 0;
@@ -47,15 +49,16 @@ static uintptr_t carve(struct segfit_heap *s, size_t c, size_t align)
     return p;
 }
 
-/* Retires the current run (its uncarved tail goes on the class lists) and
- * takes a new one: the free block good fit finds for SEGFIT_RUN_MIN bytes
- * (else of `need` bytes), up to SEGFIT_RUN bytes of it. Small blocks so
- * fill the holes between large ones first, as in a plain good-fit heap. */
-static bool new_run(struct segfit_heap *s, size_t need)
+/* A block for a new run: the free block good fit finds for SEGFIT_RUN_MIN
+ * bytes (else of `need` bytes), up to SEGFIT_RUN bytes of it, so that small
+ * blocks fill the holes between large ones first, as in a plain good-fit
+ * heap; after giving back the runs of an empty heap if need be. NULL if
+ * the back end has none. */
+static struct tlsf_block *take_run(struct segfit_heap *s, size_t need)
 {
     size_t min;
     if (!tlsf_adjust_size(need, &min))
-        return false;
+        return NULL;
     size_t want = min < SEGFIT_RUN_MIN ? SEGFIT_RUN_MIN : min;
     struct tlsf_block *b = NULL;
     for (int pass = 0; b == NULL && pass < 2; pass++) {
@@ -65,8 +68,13 @@ static bool new_run(struct segfit_heap *s, size_t need)
         if (b == NULL && want > min)
             b = tlsf_core_alloc_up_to(&s->be, min, SEGFIT_RUN);
     }
-    if (b == NULL)
-        return false;
+    return b;
+}
+
+/* Retires the current run (its uncarved tail goes on the class lists) and
+ * makes block `b` the current run. */
+static void start_run(struct segfit_heap *s, struct tlsf_block *b)
+{
     if (s->run != NULL)
         push_range(s, s->bump, s->bump_end - s->bump);
     b->size |= SEGFIT_RUN_FLAG;
@@ -74,12 +82,11 @@ static bool new_run(struct segfit_heap *s, size_t need)
     s->run = b;
     s->bump = tlsf_block_payload(b);
     s->bump_end = s->bump + tlsf_block_size(b);
-    return true;
 }
 
-/* At the heap's end: splits the head of a larger class's list around a
- * block of class c at `align`; the pieces before and after go back on the
- * lists. */
+/* Splits the head of a larger class's list around a block of class c at
+ * `align`; the pieces before and after go back on the lists. 0 if no larger
+ * class has a block. */
 static uintptr_t split_cached(struct segfit_heap *s, size_t c, size_t align)
 {
     size_t bytes = class_bytes(c);
@@ -92,6 +99,7 @@ static uintptr_t split_cached(struct segfit_heap *s, size_t c, size_t align)
         if (p + bytes > end)
             continue;
         s->lists[d] = h->next;
+        s->cached_bytes -= class_bytes(d);
         push_range(s, start, p - start);
         push_range(s, p + bytes, end - p - bytes);
         return p;
@@ -115,6 +123,7 @@ static struct segfit_small *take_cached(struct segfit_heap *s, size_t c, size_t 
         struct segfit_small *b = *link;
         if ((uintptr_t)b % align == 0) {
             *link = b->next;
+            s->cached_bytes -= class_bytes(c);
             return b;
         }
     }
@@ -130,11 +139,35 @@ static void *small_alloc_slow(struct segfit_heap *s, size_t c, size_t align)
     if (h != NULL)
         return h;
     uintptr_t p = carve(s, c, align);
-    if (p == 0 && new_run(s, class_bytes(c) + align - SEGFIT_QUANTUM))
-        p = carve(s, c, align);
-    if (p == 0)
+    if (p != 0)
+        return (void *)p;
+    struct tlsf_block *run = take_run(s, class_bytes(c) + align - SEGFIT_QUANTUM);
+    /* A run from the heap's end would grow the memory the heap touches:
+     * every so often, cached blocks are reclaimed first (they may coalesce
+     * into a run's worth), and a larger cached block, split, serves before
+     * the end is cut into. */
+    if (run != NULL && tlsf_core_at_end(&s->be, run) && s->cached_bytes >= s->reclaim_at) {
+        tlsf_core_release(&s->be, run);
+        segfit_reclaim_cached(s);
+        s->reclaim_at = 2 * s->cached_bytes > SEGFIT_RECLAIM_CACHED_MIN ? 2 * s->cached_bytes
+                                                                        : SEGFIT_RECLAIM_CACHED_MIN;
+        h = take_cached(s, c, align);
+        if (h != NULL)
+            return h;
+        run = take_run(s, class_bytes(c) + align - SEGFIT_QUANTUM);
+    }
+    if (run == NULL || tlsf_core_at_end(&s->be, run)) {
         p = split_cached(s, c, align);
-    return (void *)p;
+        if (p != 0) {
+            if (run != NULL)
+                tlsf_core_release(&s->be, run);
+            return (void *)p;
+        }
+    }
+    if (run == NULL)
+        return NULL;
+    start_run(s, run);
+    return (void *)carve(s, c, align);
 }
 
 static void count_alloc(struct segfit_heap *s, size_t size)
@@ -203,6 +236,7 @@ static void *segfit_alloc(void *self, struct layout l)
         struct segfit_small *b = *head;
         if (b != NULL) {
             *head = b->next;
+            s->cached_bytes -= class_bytes(c);
             count_alloc(s, l.size);
             return b;
         }
@@ -225,9 +259,11 @@ static void segfit_dealloc(void *self, void *ptr, struct layout l)
 {
     struct segfit_heap *s = self;
     if (is_small(l)) {
-        struct segfit_small *b = ptr, **head = &s->lists[class_of(l.size)];
+        size_t c = class_of(l.size);
+        struct segfit_small *b = ptr, **head = &s->lists[c];
         b->next = *head;
         *head = b;
+        s->cached_bytes += class_bytes(c);
         s->live--;
         s->bytes_in_use -= l.size;
         return;
@@ -325,6 +361,7 @@ static enum allocator_init_error segfit_init(void *self, void *start, size_t siz
 {
     struct segfit_heap *s = self;
     memset(s, 0, sizeof *s); /* front end empty, no run */
+    s->reclaim_at = SEGFIT_RECLAIM_CACHED_MIN;
     return tlsf_core_init(&s->be, start, size);
 }
 
@@ -364,7 +401,7 @@ static bool segfit_shrink(void *self, size_t less)
 /* ==== Introspection ======================================================= */
 
 /* Cached small blocks: their bytes and the largest one. */
-static size_t cached_bytes(const struct segfit_heap *s, size_t *largest)
+static size_t walk_cached(const struct segfit_heap *s, size_t *largest)
 {
     size_t total = 0;
     *largest = 0;
@@ -383,7 +420,7 @@ static void segfit_stats(void *self, struct heap_stats *out)
 {
     struct segfit_heap *s = self;
     size_t small_largest, tail = s->bump_end - s->bump;
-    size_t free = s->be.free_bytes + cached_bytes(s, &small_largest) + tail;
+    size_t free = s->be.free_bytes + walk_cached(s, &small_largest) + tail;
     size_t largest = tlsf_core_largest(&s->be);
     if (small_largest > largest)
         largest = small_largest;
@@ -446,6 +483,10 @@ static void check_small(const struct segfit_heap *s, size_t run_bytes)
     if (inside != cached)
         panic("segfit: %zu of %zu cached small blocks lie outside every run", cached - inside,
               cached);
+    size_t largest, bytes = walk_cached(s, &largest);
+    if (bytes != s->cached_bytes)
+        panic("segfit: the class lists hold %zu bytes, the counter says %zu", bytes,
+              s->cached_bytes);
 }
 
 static void segfit_check(void *self)

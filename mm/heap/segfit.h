@@ -94,14 +94,15 @@
 #include "mm/heap/allocator.h"
 #include "mm/heap/tlsf_core.h"
 
-#define SEGFIT_QUANTUM      8    /* small block sizes are multiples of this */
-#define SEGFIT_SMALL_MAX    1024 /* largest small block */
-#define SEGFIT_SMALL_ALIGN  64   /* largest alignment the front end serves */
-#define SEGFIT_CLASSES      (SEGFIT_SMALL_MAX / SEGFIT_QUANTUM + 1)
-#define SEGFIT_RUN          16384 /* bytes a run takes from the back end when it can */
-#define SEGFIT_RUN_MIN      4096  /* runs come from a free block (good fit) this long */
-#define SEGFIT_RECLAIM_MIN  1024  /* free ranges this long leave their run when reclaimed */
-#define SEGFIT_ALIGNED_SCAN 16    /* blocks a more aligned small request looks at */
+#define SEGFIT_QUANTUM            8    /* small block sizes are multiples of this */
+#define SEGFIT_SMALL_MAX          1024 /* largest small block */
+#define SEGFIT_SMALL_ALIGN        64   /* largest alignment the front end serves */
+#define SEGFIT_CLASSES            (SEGFIT_SMALL_MAX / SEGFIT_QUANTUM + 1)
+#define SEGFIT_RUN                16384 /* bytes a run takes from the back end when it can */
+#define SEGFIT_RUN_MIN            4096  /* runs come from a free block (good fit) this long */
+#define SEGFIT_RECLAIM_MIN        1024  /* free ranges this long leave their run when reclaimed */
+#define SEGFIT_ALIGNED_SCAN       16    /* blocks a more aligned small request looks at */
+#define SEGFIT_RECLAIM_CACHED_MIN (256 * 1024) /* see reclaim_at */
 
 struct segfit_small {
     struct segfit_small *next;
@@ -116,6 +117,8 @@ struct segfit_heap {
     struct tlsf_block *run;          /* the current run (NULL: none) */
     size_t runs;                     /* run blocks in the heap */
     size_t large_live;               /* live blocks the back end serves directly */
+    size_t cached_bytes;             /* bytes on the class lists */
+    size_t reclaim_at; /* cached_bytes that make growing the heap's end reclaim first */
 
     struct tlsf_core be; /* the back end; runs are its marked blocks */
 };

@@ -72,6 +72,7 @@ static inline void push_range(struct segfit_heap *s, uintptr_t p, size_t bytes)
         struct segfit_small *b = (struct segfit_small *)p;
         b->next = s->lists[piece / SEGFIT_QUANTUM];
         s->lists[piece / SEGFIT_QUANTUM] = b;
+        s->cached_bytes += piece;
         p += piece;
         bytes -= piece;
     }

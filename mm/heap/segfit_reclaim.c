@@ -1,6 +1,7 @@
 /* segfit's reclaim pass: cached small blocks back to the back end when a
  * request would otherwise fail (see segfit.h). Cold: it runs at most once
  * per request that the lists and the back end cannot serve. */
+#include "lib/kstring.h"
 #include "lib/panic.h"
 #include "mm/heap/segfit_classes.h"
 
@@ -55,6 +56,7 @@ static struct cached *gather_cached(struct segfit_heap *s)
 {
     uintptr_t lo = tlsf_block_payload(s->be.first), hi = (uintptr_t)s->be.sentinel;
     struct cached *all = NULL;
+    s->cached_bytes = 0;
     for (size_t c = 0; c < SEGFIT_CLASSES; c++) {
         size_t bytes = class_bytes(c);
         struct segfit_small *b = s->lists[c];
@@ -175,18 +177,139 @@ static struct tlsf_block *reclaim_range(struct segfit_heap *s, struct tlsf_block
     return rest != NULL ? rest : f;
 }
 
+/* ---- Finding the ranges: a bitmap of the heap --------------------------------- */
+
+/* When the back end can lend the memory, the cached blocks are marked in a
+ * bitmap of the heap (one bit per 8-byte quantum, 1/64 of the heap, taken
+ * from the back end for the pass and given back after it) instead of being
+ * sorted: one walk of the lists, then one sequential scan of the bitmap,
+ * where the sort walks the whole list once per merge pass. */
+
+struct marks {
+    uint64_t *bits;
+    uintptr_t lo; /* the address of bit 0 */
+    size_t nbits;
+};
+
+static bool mark_test_and_set(struct marks *m, uintptr_t p, size_t bytes)
+{
+    size_t first = (p - m->lo) / SEGFIT_QUANTUM, n = bytes / SEGFIT_QUANTUM;
+    for (size_t i = first; i < first + n; i++) {
+        uint64_t bit = (uint64_t)1 << (i % 64);
+        if (m->bits[i / 64] & bit)
+            return false;
+        m->bits[i / 64] |= bit;
+    }
+    return true;
+}
+
+/* Empties every class list into the bitmap. Panics on a block outside the
+ * heap, or met twice or overlapping another (a cycle, a double free). */
+static void mark_cached(struct segfit_heap *s, struct marks *m)
+{
+    uintptr_t hi = m->lo + m->nbits * SEGFIT_QUANTUM;
+    for (size_t c = 0; c < SEGFIT_CLASSES; c++) {
+        size_t bytes = class_bytes(c);
+        struct segfit_small *b = s->lists[c];
+        s->lists[c] = NULL;
+        for (; b != NULL; b = b->next) {
+            uintptr_t p = (uintptr_t)b;
+            if (p % SEGFIT_QUANTUM != 0 || p < m->lo || p >= hi || bytes > hi - p)
+                panic("segfit: class %zu list holds %p, outside the heap", bytes, (void *)b);
+            if (!mark_test_and_set(m, p, bytes))
+                panic("segfit: cached small block %p met twice (double free?)", (void *)b);
+        }
+    }
+    s->cached_bytes = 0;
+}
+
+/* The first marked quantum at or after bit i, or m->nbits. */
+static size_t next_marked(const struct marks *m, size_t i)
+{
+    while (i < m->nbits) {
+        uint64_t w = m->bits[i / 64] >> (i % 64);
+        if (w != 0)
+            return i + (size_t)__builtin_ctzll(w);
+        i = (i / 64 + 1) * 64;
+    }
+    return m->nbits;
+}
+
+/* The first unmarked quantum at or after bit i, or m->nbits. */
+static size_t next_unmarked(const struct marks *m, size_t i)
+{
+    while (i < m->nbits) {
+        uint64_t w = ~m->bits[i / 64] >> (i % 64);
+        if (w != 0) {
+            size_t j = i + (size_t)__builtin_ctzll(w);
+            return j < m->nbits ? j : m->nbits;
+        }
+        i = (i / 64 + 1) * 64;
+    }
+    return m->nbits;
+}
+
+/* The walk of the bitmap in step with the heap's blocks. */
+static void reclaim_marked(struct segfit_heap *s, const struct marks *m)
+{
+    struct tlsf_block *b = s->be.first;
+    for (size_t i = next_marked(m, 0); i < m->nbits;) {
+        size_t j = next_unmarked(m, i);
+        uintptr_t a = m->lo + i * SEGFIT_QUANTUM, e = m->lo + j * SEGFIT_QUANTUM;
+        while (b != s->be.sentinel && a >= (uintptr_t)tlsf_block_next(b))
+            b = tlsf_block_next(b);
+        if (b == s->be.sentinel || !segfit_is_run(b) || a < tlsf_block_payload(b) ||
+            e > (uintptr_t)tlsf_block_next(b))
+            panic("segfit: cached small blocks [%p, %p) lie outside every run", (void *)a,
+                  (void *)e);
+        b = reclaim_range(s, b, a, e);
+        i = next_marked(m, j);
+    }
+}
+
+/* The bitmap pass; false (nothing done) when the back end cannot lend the
+ * bitmap's memory. */
+static bool reclaim_with_bitmap(struct segfit_heap *s)
+{
+    /* Cached blocks lie in runs, all below a free block that ends the heap. */
+    const struct tlsf_block *last = s->be.sentinel->prev_phys;
+    uintptr_t lo = tlsf_block_payload(s->be.first);
+    uintptr_t hi =
+        last != NULL && tlsf_block_is_free(last) ? (uintptr_t)last : (uintptr_t)s->be.sentinel;
+    if (hi <= lo)
+        return false;
+    size_t nbits = (hi - lo) / SEGFIT_QUANTUM, bytes = (nbits + 63) / 64 * 8, size;
+    if (!tlsf_adjust_size(bytes, &size))
+        return false;
+    struct tlsf_block *lent = tlsf_core_alloc(&s->be, size, TLSF_GRANULE);
+    if (lent == NULL)
+        return false;
+    struct marks m = {(uint64_t *)tlsf_block_payload(lent), lo, nbits};
+    memset(m.bits, 0, bytes);
+    mark_cached(s, &m);
+    reclaim_marked(s, &m);
+    tlsf_core_release(&s->be, lent);
+    return true;
+}
+
+/* ---- The pass ------------------------------------------------------------------ */
+
 /* The reclaim pass: retires the current run (its tail is free memory too),
  * then gives every long enough range of cached blocks back to the back end
- * (see above). O(n log n) for n cached blocks plus one walk of the back
- * end's blocks. true if there was anything to reclaim. */
+ * (see above): with a bitmap when the back end can lend one (O(n) for n
+ * cached blocks, plus a scan of heap/512 words), else by sorting the cached
+ * blocks (O(n log n), no memory). Either walks the back end's blocks once.
+ * true if there was anything to reclaim. */
 bool segfit_reclaim_cached(struct segfit_heap *s)
 {
-    bool any = s->run != NULL;
+    bool any = s->run != NULL || s->cached_bytes != 0;
     if (s->run != NULL) {
         push_range(s, s->bump, s->bump_end - s->bump);
         s->run = NULL;
         s->bump = s->bump_end = 0;
     }
+    if (reclaim_with_bitmap(s))
+        return any;
     struct cached *k = sort_cached(gather_cached(s));
     any |= k != NULL;
     struct tlsf_block *b = s->be.first;

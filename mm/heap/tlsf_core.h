@@ -239,6 +239,17 @@ static inline struct tlsf_block *tlsf_core_live_block(const struct tlsf_core *c,
     return b;
 }
 
+/* Whether used block `b` ends the used part of the heap: only free space
+ * (at most one free block) lies between it and the sentinel. A block just
+ * cut from the heap's end is such a block, and so grows the memory the
+ * heap touches. */
+static inline bool tlsf_core_at_end(const struct tlsf_core *c, const struct tlsf_block *b)
+{
+    const struct tlsf_block *next = tlsf_block_next(b);
+    return next == c->sentinel ||
+           (tlsf_block_is_free(next) && tlsf_block_next(next) == c->sentinel);
+}
+
 /* The payload size of the largest free block (0 if none). */
 size_t tlsf_core_largest(const struct tlsf_core *c);
 

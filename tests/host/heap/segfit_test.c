@@ -497,6 +497,69 @@ static void segfit_dense_long_lived_churn_fails_few(void **state)
     assert_true(failed <= 100);
 }
 
+/* Memory freed in one class serves another before the heap's end is cut
+ * into: once SEGFIT_RECLAIM_CACHED_MIN bytes are cached, a new run that
+ * would come from the end reclaims them first. 8000 blocks of 64 bytes,
+ * all but every 100th freed, then 9000 blocks of 48 bytes (85 % of the freed bytes): these
+ * land where the 64-byte ones were, not above them. */
+static void segfit_cached_blocks_are_reclaimed_before_the_heap_end_grows(void **state)
+{
+    (void)state;
+    static unsigned char *old[8000], *fresh[9000];
+    test_heap_open(&h, &heap_kind_segfit, 4096 * KIB, 0, 4096 * KIB);
+    unsigned char *top = NULL;
+    for (int i = 0; i < 8000; i++) {
+        old[i] = th_alloc(&h, 64, 8);
+        if (old[i] > top)
+            top = old[i];
+    }
+    for (int i = 0; i < 8000; i++)
+        if (i % 100 != 0)
+            th_free(&h, old[i], 64, 8);
+    struct segfit_heap *s = h.state;
+    assert_true(s->cached_bytes >= SEGFIT_RECLAIM_CACHED_MIN);
+    unsigned char *highest = NULL;
+    for (int i = 0; i < 9000; i++) {
+        fresh[i] = th_alloc(&h, 48, 8);
+        if (fresh[i] > highest)
+            highest = fresh[i];
+    }
+    assert_true(highest < top + 16 * KIB); /* at most one run past the old end */
+    h.a.ops->check(h.state);
+    for (int i = 0; i < 9000; i++)
+        th_free(&h, fresh[i], 48, 8);
+    for (int i = 0; i < 8000; i += 100)
+        th_free(&h, old[i], 64, 8);
+    h.a.ops->check(h.state);
+    test_heap_close(&h);
+}
+
+/* A heap whose back end has no free byte left cannot lend the reclaim pass
+ * its bitmap: the pass sorts the cached blocks instead, and gives them back
+ * all the same. */
+static void segfit_reclaim_works_without_a_free_byte_to_lend(void **state)
+{
+    (void)state;
+    static void *blocks[512];
+    test_heap_open(&h, &heap_kind_segfit, 16 * KIB, 0, 16 * KIB);
+    size_t n = 0;
+    while (n < 512 && (blocks[n] = th_alloc(&h, 64, 8)) != NULL)
+        n++;
+    assert_true(n > 200 && n < 512);
+    struct segfit_heap *s = h.state;
+    assert_true(s->be.free_bytes < 16 * KIB / 64); /* less than the bitmap needs */
+    for (size_t i = 1; i < n; i++)                 /* all but the first */
+        th_free(&h, blocks[i], 64, 8);
+    void *big = th_alloc(&h, 8 * KIB, 16);
+    assert_non_null(big);
+    memset(big, 1, 8 * KIB);
+    h.a.ops->check(h.state);
+    th_free(&h, big, 8 * KIB, 16);
+    th_free(&h, blocks[0], 64, 8);
+    h.a.ops->check(h.state);
+    test_heap_close(&h);
+}
+
 /* The reclaim pass meets every cached block: one freed twice is met twice. */
 static void segfit_reclaim_pass_detects_a_small_double_free(void **state)
 {
@@ -608,6 +671,8 @@ int main(void)
         cmocka_unit_test(segfit_large_shrink_moves_to_a_snug_hole_when_memory_is_tight),
         cmocka_unit_test(segfit_large_blocks_are_packed_from_the_low_end),
         cmocka_unit_test(segfit_stats_change_nothing),
+        cmocka_unit_test(segfit_reclaim_works_without_a_free_byte_to_lend),
+        cmocka_unit_test(segfit_cached_blocks_are_reclaimed_before_the_heap_end_grows),
         cmocka_unit_test(segfit_large_double_free_panics),
         cmocka_unit_test(segfit_reclaim_pass_detects_a_small_double_free),
         cmocka_unit_test(segfit_check_detects_a_small_double_free),
