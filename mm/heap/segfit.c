@@ -107,6 +107,27 @@ static uintptr_t split_cached(struct segfit_heap *s, size_t c, size_t align)
     return 0;
 }
 
+/* A new run cut from the heap's end (block `b`) while the class lists
+ * hold reclaim_at bytes or more: the cached blocks go back first, so that
+ * memory freed in one class serves others before the heap touches more
+ * memory. */
+static bool must_reclaim_before(const struct segfit_heap *s, const struct tlsf_block *b)
+{
+    return s->cached_bytes >= s->reclaim_at && tlsf_core_at_end(&s->be, b);
+}
+
+/* The reclaim pass before growing the end; the next one waits until the
+ * lists hold an eighth of the bytes in use (at least
+ * SEGFIT_RECLAIM_CACHED_MIN) more than this one left on them, so that each
+ * pass, linear in the cached blocks, is paid for by that many frees. */
+static void reclaim_before_growing(struct segfit_heap *s)
+{
+    segfit_reclaim_cached(s);
+    size_t step = s->bytes_in_use / 8;
+    s->reclaim_at =
+        s->cached_bytes + (step > SEGFIT_RECLAIM_CACHED_MIN ? step : SEGFIT_RECLAIM_CACHED_MIN);
+}
+
 /* Before a request fails: an empty heap is reset (O(1)), else the cached
  * blocks are reclaimed. true if that may have made room. */
 static bool reclaim(struct segfit_heap *s)
@@ -146,11 +167,9 @@ static void *small_alloc_slow(struct segfit_heap *s, size_t c, size_t align)
      * every so often, cached blocks are reclaimed first (they may coalesce
      * into a run's worth), and a larger cached block, split, serves before
      * the end is cut into. */
-    if (run != NULL && tlsf_core_at_end(&s->be, run) && s->cached_bytes >= s->reclaim_at) {
+    if (run != NULL && must_reclaim_before(s, run)) {
         tlsf_core_release(&s->be, run);
-        segfit_reclaim_cached(s);
-        s->reclaim_at = 2 * s->cached_bytes > SEGFIT_RECLAIM_CACHED_MIN ? 2 * s->cached_bytes
-                                                                        : SEGFIT_RECLAIM_CACHED_MIN;
+        reclaim_before_growing(s);
         h = take_cached(s, c, align);
         if (h != NULL)
             return h;

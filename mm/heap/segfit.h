@@ -35,20 +35,25 @@
  * what keeps small heaps dense (no per-class slab waiting to fill).
  *
  * Freed small blocks stay on their class list (a cache of exact-size
- * blocks, reused first) until a request would fail: then, before the
- * allocator reports failure (and the kernel grows the heap), the cached
- * blocks are given back. An empty heap is simply reset (O(1)), so it is
- * exactly a fresh one (stats() reports it as one). Otherwise the reclaim pass
- * gathers the cached blocks of every class, sorts them by address and
- * walks them with the heap's blocks: touching blocks form free ranges; a
- * range that holds a back-end block of SEGFIT_RECLAIM_MIN bytes (a whole
- * run always) is cut out of its run (shrinking it, or splitting it in two
- * runs) and released to the back end, where it coalesces and serves any
- * size; shorter ranges go back on the class lists as the largest pieces
- * that fit them (at most SEGFIT_SMALL_MAX bytes each). Then the
- * request is tried once more. So memory freed in one class serves any
- * class and large requests whenever it is needed, as in TLSF, except for
- * shorter free ranges that live blocks fence in: those serve small
+ * blocks, reused first). They go back to the back end, where they serve
+ * any size, in two cases. When a new run would be cut from the heap's end
+ * (growing the memory the heap touches) while the lists hold
+ * SEGFIT_RECLAIM_CACHED_MIN bytes or more, and an eighth of the bytes in
+ * use more than the last such pass left; a larger cached block, split,
+ * also serves before the end is cut into. And when a request would
+ * otherwise fail (before the kernel grows the heap). An empty heap is
+ * simply reset (O(1)), so it is exactly a fresh one. Otherwise the reclaim
+ * pass (segfit_reclaim.c) marks the cached blocks of every class in a
+ * bitmap of the used heap that the back end lends it (or, when no free
+ * block can hold the bitmap, sorts them by address) and walks them with the
+ * heap's blocks: touching blocks form free ranges; a range that holds a
+ * back-end block of SEGFIT_RECLAIM_MIN bytes (a whole run always) is cut
+ * out of its run (shrinking it, or splitting it in two runs) and released
+ * to the back end, where it coalesces and serves any size; shorter ranges
+ * go back on the class lists as the largest pieces that fit them (at most
+ * SEGFIT_SMALL_MAX bytes each). Then the request is tried once more. So
+ * memory freed in one class serves any class and large requests, except
+ * for shorter free ranges that live blocks fence in: those serve small
  * requests only. The pass also catches a small double free (a block met
  * twice, or overlapping another) and panics.
  *
@@ -68,13 +73,12 @@
  *   three back-end searches, independent of the number of blocks.
  *   large alloc, dealloc, realloc in place, extend: O(1), as TLSF (at most
  *   4 blocks looked at in one list, two merges, two splits).
- *   Only when a request would otherwise fail (the back end is exhausted
- *   for it and the class lists cannot serve it), once per request: a walk
- *   of the back end's list for its size (tlsf_core.h), then the
- *   reclaim pass, O(n log n + b) for n cached small blocks and b back-end
- *   blocks (an in-place merge sort of the cached blocks, one walk of the
- *   heap), no memory; O(1) instead if nothing is live. A request that
- *   fails pays it every time, even when nothing was freed since.
+ *   The reclaim pass: O(n + h/512 + b) with the bitmap, O(n log n + b)
+ *   without, for n cached small blocks, h bytes of used heap and b
+ *   back-end blocks; O(1) instead if nothing is live. Before the end
+ *   grows it runs only after an eighth of the bytes in use have been
+ *   freed into the lists since the last pass; a request that would fail
+ *   pays it every time, even when nothing was freed since.
  *   stats() walks the class lists, check() walks everything.
  * Memory: small blocks cost their size rounded up to 8 bytes (at least 8),
  * nothing else; large blocks cost a 16-byte header and 16-byte rounding; a

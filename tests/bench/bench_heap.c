@@ -29,154 +29,11 @@
 #include "mm/heap/linked_list.h"
 #include "mm/heap/segfit.h"
 #include "mm/heap/tlsf.h"
+#include "tests/bench/contenders.h"
 #include "tests/bench/workloads.h"
 
 #define KIB ((size_t)1024)
 #define MIB (1024 * KIB)
-
-/* ---- glibc through the vtable -------------------------------------------- */
-
-/* glibc's realloc keeps only 16-byte alignment: larger alignments move with
- * aligned_alloc + memcpy + free. Counters feed stats(). */
-struct glibc_heap {
-    size_t live, bytes_in_use, peak;
-};
-
-static void glibc_count(struct glibc_heap *g, size_t old_size, size_t new_size)
-{
-    g->bytes_in_use = g->bytes_in_use - old_size + new_size;
-    if (g->bytes_in_use > g->peak)
-        g->peak = g->bytes_in_use;
-}
-
-static void *glibc_alloc(void *self, struct layout l)
-{
-    struct glibc_heap *g = self;
-    void *p = l.align <= 16 ? malloc(l.size)
-                            : aligned_alloc(l.align, (l.size + l.align - 1) & ~(l.align - 1));
-    if (p != NULL) {
-        g->live++;
-        glibc_count(g, 0, l.size);
-    }
-    return p;
-}
-
-static void glibc_dealloc(void *self, void *ptr, struct layout l)
-{
-    struct glibc_heap *g = self;
-    free(ptr);
-    g->live--;
-    g->bytes_in_use -= l.size;
-}
-
-static void *glibc_realloc(void *self, void *ptr, struct layout l, size_t new_size)
-{
-    struct glibc_heap *g = self;
-    void *q;
-    if (l.align <= 16) {
-        q = realloc(ptr, new_size == 0 ? 1 : new_size); /* realloc(p, 0) would free */
-    } else {
-        q = aligned_alloc(l.align, (new_size + l.align - 1) & ~(l.align - 1));
-        if (q != NULL) {
-            memcpy(q, ptr, l.size < new_size ? l.size : new_size);
-            free(ptr);
-        }
-    }
-    if (q != NULL)
-        glibc_count(g, l.size, new_size);
-    return q;
-}
-
-static enum allocator_init_error glibc_init(void *self, void *start, size_t size)
-{
-    (void)start, (void)size;
-    *(struct glibc_heap *)self = (struct glibc_heap){0};
-    return ALLOCATOR_INIT_OK;
-}
-
-static bool glibc_extend(void *self, size_t more)
-{
-    (void)self, (void)more;
-    return true;
-}
-
-static void glibc_stats(void *self, struct heap_stats *out)
-{
-    struct glibc_heap *g = self;
-    *out = (struct heap_stats){
-        .bytes_in_use = g->bytes_in_use, .peak_bytes_in_use = g->peak, .live_allocations = g->live};
-}
-
-static void glibc_check(void *self)
-{
-    (void)self;
-}
-
-static const struct allocator_ops glibc_ops = {
-    .name = "glibc",
-    .alloc = glibc_alloc,
-    .dealloc = glibc_dealloc,
-    .realloc = glibc_realloc,
-    .init = glibc_init,
-    .extend = glibc_extend,
-    .stats = glibc_stats,
-    .check = glibc_check,
-};
-
-/* ---- null: the cost of the call itself ----------------------------------- */
-
-/* Hands out one fixed pointer and frees nothing: what callgrind counts for
- * it is the dispatch through bench_call_* and the vtable, which the script
- * reports so that the other figures can be read net of it. */
-static _Alignas(4096) unsigned char null_block[64 * 1024]; /* large_vec writes 8000 bytes */
-
-static void *null_alloc(void *self, struct layout l)
-{
-    (void)self, (void)l;
-    return null_block;
-}
-
-static void null_dealloc(void *self, void *ptr, struct layout l)
-{
-    (void)self, (void)ptr, (void)l;
-}
-
-static void *null_realloc(void *self, void *ptr, struct layout l, size_t new_size)
-{
-    (void)self, (void)l, (void)new_size;
-    return ptr;
-}
-
-static const struct allocator_ops null_ops = {
-    .name = "null",
-    .alloc = null_alloc,
-    .dealloc = null_dealloc,
-    .realloc = null_realloc,
-    .init = glibc_init,
-    .extend = glibc_extend,
-    .stats = glibc_stats,
-    .check = glibc_check,
-};
-
-/* ---- The contenders ------------------------------------------------------- */
-
-struct contender {
-    const struct allocator_ops *ops;
-    size_t state_size;
-    bool region_bound; /* false: glibc and null, whose memory is not a region */
-    bool hidden;       /* only with --allocator */
-};
-
-static const struct contender contenders[] = {
-    {&segfit_ops, sizeof(struct segfit_heap), true, false},
-    {&tlsf_ops, sizeof(struct tlsf_heap), true, false},
-    {&fixed_block_ops, sizeof(struct fixed_block_heap), true, false},
-    {&linked_list_ops, sizeof(struct linked_list_heap), true, false},
-    {&bump_ops, sizeof(struct bump_heap), true, false},
-    {&glibc_ops, sizeof(struct glibc_heap), false, false},
-    {&null_ops, sizeof(struct glibc_heap), false, true},
-};
-#define NCONTENDERS (sizeof contenders / sizeof *contenders)
 
 /* ---- Workload table ------------------------------------------------------- */
 
@@ -187,31 +44,35 @@ struct workload {
     const char *title;
     enum kind kind;
     size_t region, max_size;
-    bool with_realloc;
-    uint64_t count; /* ops (random), trials (efficiency), reps or boxes (blog) */
-    uint64_t quick; /* the same under --quick */
+    size_t realloc_max; /* efficiency: reallocs to [1, realloc_max); 0: none */
+    uint64_t count;     /* ops (random), trials (efficiency), reps or boxes (blog) */
+    uint64_t quick;     /* the same under --quick */
     size_t quick_region;
 };
 
 static const struct workload workloads[] = {
-    {"random_4M", "random actions, 4 MiB, max 1000", RANDOM, 4 * MIB, 1000, true, 1000000, 20000,
+    {"random_4M", "random actions, 4 MiB, max 1000", RANDOM, 4 * MIB, 1000, 0, 1000000, 20000,
      4 * MIB},
-    {"random_32M", "random actions, 32 MiB, max 10000", RANDOM, 32 * MIB, 10000, true, 1000000,
-     20000, 32 * MIB},
-    {"efficiency_128M", "heap efficiency, 128 MiB (x5)", EFFICIENCY, 128 * MIB, 10000, true, 5, 1,
+    {"random_4M_small", "random actions, 4 MiB, max 200", RANDOM, 4 * MIB, 200, 0, 1000000, 20000,
+     4 * MIB},
+    {"random_32M", "random actions, 32 MiB, max 10000", RANDOM, 32 * MIB, 10000, 0, 1000000, 20000,
+     32 * MIB},
+    {"efficiency_128M", "heap efficiency, 128 MiB (x5)", EFFICIENCY, 128 * MIB, 10000, 100000, 5, 1,
      8 * MIB},
-    {"efficiency_4M", "heap efficiency, 4 MiB (x50)", EFFICIENCY, 4 * MIB, 10000, true, 50, 2,
+    {"efficiency_4M", "heap efficiency, 4 MiB (x50)", EFFICIENCY, 4 * MIB, 10000, 100000, 50, 2,
      4 * MIB},
     {"efficiency_small", "heap efficiency, 100 KiB, max 256, no realloc (x300)", EFFICIENCY,
-     100 * KIB, 256, false, 300, 5, 100 * KIB},
-    {"simple_allocation", "blog_os simple_allocation, 100 KiB (x100000)", SIMPLE, 100 * KIB, 0,
-     false, 100000, 100, 100 * KIB},
-    {"large_vec", "blog_os large_vec, 100 KiB (x1000)", LARGE_VEC, 100 * KIB, 0, false, 1000, 10,
+     100 * KIB, 256, 0, 300, 5, 100 * KIB},
+    {"efficiency_small_realloc", "heap efficiency, 100 KiB, max 256, realloc to < 1024 (x300)",
+     EFFICIENCY, 100 * KIB, 256, 1024, 300, 5, 100 * KIB},
+    {"simple_allocation", "blog_os simple_allocation, 100 KiB (x100000)", SIMPLE, 100 * KIB, 0, 0,
+     100000, 100, 100 * KIB},
+    {"large_vec", "blog_os large_vec, 100 KiB (x1000)", LARGE_VEC, 100 * KIB, 0, 0, 1000, 10,
      100 * KIB},
-    {"many_boxes", "blog_os many_boxes, 100 KiB", MANY_BOXES, 100 * KIB, 0, false, 102400, 2048,
+    {"many_boxes", "blog_os many_boxes, 100 KiB", MANY_BOXES, 100 * KIB, 0, 0, 102400, 2048,
      100 * KIB},
     {"many_boxes_long_lived", "blog_os many_boxes_long_lived, 100 KiB", MANY_BOXES_LONG_LIVED,
-     100 * KIB, 0, false, 102400, 2048, 100 * KIB},
+     100 * KIB, 0, 0, 102400, 2048, 100 * KIB},
 };
 #define NWORKLOADS (sizeof workloads / sizeof *workloads)
 
@@ -336,9 +197,8 @@ static size_t region_capacity;
 
 static struct allocator open_heap(const struct contender *c, void *state, size_t size)
 {
-    memset(state, 0, c->state_size);
-    struct allocator a = {c->ops, state};
-    if (c->ops->init(state, region, size) != ALLOCATOR_INIT_OK)
+    struct allocator a;
+    if (!contender_open(c, state, region, size, &a))
         fail(c->ops->name, "init refused the region");
     return a;
 }
@@ -374,7 +234,7 @@ static void run_once(const struct workload *w, const struct allocator *a, struct
         bench_random_actions(a, env, w->max_size, n, seed, r);
         break;
     case EFFICIENCY:
-        bench_efficiency(a, env, w->max_size, w->with_realloc, seed, r);
+        bench_efficiency_sized(a, env, w->max_size, w->realloc_max, seed, r);
         break;
     case SIMPLE:
         bench_simple_allocation(a, env, n, r);
@@ -472,7 +332,7 @@ static void print_row(FILE *csv, const struct workload *w, const struct contende
 {
     printf("  %-12s", c->ops->name);
     if (row->has_eff)
-        printf(" efficiency %6.2f %% (min %6.2f, max %6.2f)", row->eff_mean, row->eff_min,
+        printf(" efficiency %6.2f %% (worst %6.2f, best %6.2f)", row->eff_mean, row->eff_min,
                row->eff_max);
     else
         printf(" %12.0f ops/s", row->ops_per_s);
@@ -492,7 +352,7 @@ int main(int argc, char **argv)
     parse(argc, argv);
     if (opt.list) {
         for (size_t i = 0; i < NWORKLOADS; i++)
-            printf("%-22s %s\n", workloads[i].name, workloads[i].title);
+            printf("%-25s %s\n", workloads[i].name, workloads[i].title);
         return 0;
     }
     region_capacity = 128 * MIB + 4096;
@@ -534,7 +394,7 @@ int main(int argc, char **argv)
         if (opt.only != NULL && strcmp(opt.only, w->name) != 0)
             continue;
         printf("%s: %s\n", w->name, w->title);
-        for (size_t k = 0; k < NCONTENDERS; k++) {
+        for (size_t k = 0; k < contender_count; k++) {
             const struct contender *c = &contenders[k];
             if (!selected(c) || (w->kind == EFFICIENCY && !c->region_bound))
                 continue;

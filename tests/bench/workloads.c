@@ -218,8 +218,8 @@ void bench_random_actions(const struct allocator *a, struct bench_env *env, size
     free_all(&ls);
 }
 
-void bench_efficiency(const struct allocator *a, struct bench_env *env, size_t max_size,
-                      bool with_realloc, uint64_t seed, struct bench_result *out)
+void bench_efficiency_sized(const struct allocator *a, struct bench_env *env, size_t max_size,
+                            size_t realloc_max, uint64_t seed, struct bench_result *out)
 {
     *out = (struct bench_result){0};
     struct live_set ls = {.a = a, .env = env, .r = out, .workload = "efficiency"};
@@ -233,9 +233,9 @@ void bench_efficiency(const struct allocator *a, struct bench_env *env, size_t m
         } else if (action == 5) {
             if (ls.n > 0)
                 free_at(&ls, rnd_range(&rng, 0, ls.n));
-        } else if (with_realloc && ls.n > 0) {
+        } else if (realloc_max > 1 && ls.n > 0) {
             size_t i = rnd_range(&rng, 0, ls.n);
-            ok = realloc_at(&ls, i, rnd_range(&rng, 1, 10 * max_size));
+            ok = realloc_at(&ls, i, rnd_range(&rng, 1, realloc_max));
         }
         if (!ok)
             break;
@@ -245,6 +245,12 @@ void bench_efficiency(const struct allocator *a, struct bench_env *env, size_t m
     out->live_bytes = ls.bytes;
     out->live_blocks = ls.n;
     free_all(&ls);
+}
+
+void bench_efficiency(const struct allocator *a, struct bench_env *env, size_t max_size,
+                      bool with_realloc, uint64_t seed, struct bench_result *out)
+{
+    bench_efficiency_sized(a, env, max_size, with_realloc ? 10 * max_size : 0, seed, out);
 }
 
 void bench_simple_allocation(const struct allocator *a, struct bench_env *env, uint64_t reps,

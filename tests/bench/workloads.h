@@ -65,9 +65,13 @@ void bench_random_actions(const struct allocator *a, struct bench_env *env, size
                           uint64_t ops, uint64_t seed, struct bench_result *out);
 
 /* Heap efficiency: action uniform in [0, 10): 0-4 allocate, 5 free a
- * random block, 6-9 realloc one to [1, 10 max) (with_realloc) or nothing;
- * stops at the first failed allocate or realloc and records the requested
- * bytes then live. Everything is freed at the end. */
+ * random block, 6-9 realloc one to [1, realloc_max) (realloc_max 0:
+ * nothing); stops at the first failed allocate or realloc and records the
+ * requested bytes then live. Everything is freed at the end. */
+void bench_efficiency_sized(const struct allocator *a, struct bench_env *env, size_t max_size,
+                            size_t realloc_max, uint64_t seed, struct bench_result *out);
+
+/* The same with reallocs to [1, 10 max) (with_realloc) or none. */
 void bench_efficiency(const struct allocator *a, struct bench_env *env, size_t max_size,
                       bool with_realloc, uint64_t seed, struct bench_result *out);
 
