@@ -18,8 +18,8 @@ mb2_header_start:
     .long mb2_header_end - mb2_header_start
     .long -(MB2_MAGIC + MB2_ARCH_I386 + (mb2_header_end - mb2_header_start))
 
-    /* keel can drive EGA text mode (BIOS boots keep it: iso/grub.cfg sets
-     * gfxpayload=text after loading the kernel)... */
+    /* keel can drive EGA text mode (BIOS boots with a VGA card keep it:
+     * iso/grub.cfg sets gfxpayload=text after loading the kernel)... */
     .balign 8
     .short MB2_TAG_CONSOLE_FLAGS
     .short 0

@@ -37,7 +37,7 @@ static const uint8_t *map_table(const struct acpi_reader *reader, uint64_t phys,
     if (header == NULL)
         return NULL;
     uint32_t length = read_u32(header + SDT_LENGTH);
-    if (length < SDT_HEADER_SIZE)
+    if (length < SDT_HEADER_SIZE || length > ACPI_TABLE_MAX)
         return NULL;
     const uint8_t *table = reader->map(reader->ctx, phys, length);
     if (table == NULL || !checksum_ok(table, length))
@@ -46,8 +46,8 @@ static const uint8_t *map_table(const struct acpi_reader *reader, uint64_t phys,
     return table;
 }
 
-/* The root table (XSDT when the RSDP is v2 and has one, else RSDT) and the
- * size of its entries; NULL when the RSDP is not sound. */
+/* The root table (XSDT when the RSDP is v2 and the XSDT is sound, else
+ * RSDT) and the size of its entries; NULL when the RSDP is not sound. */
 static const uint8_t *map_root(const uint8_t *rsdp, size_t size, const struct acpi_reader *reader,
                                uint32_t *len, size_t *entry_size)
 {
@@ -56,9 +56,12 @@ static const uint8_t *map_root(const uint8_t *rsdp, size_t size, const struct ac
     if (rsdp[RSDP_REVISION] >= 2 && size >= RSDP_V2_SIZE) {
         uint32_t length = read_u32(rsdp + RSDP_LENGTH);
         uint64_t xsdt = read_u64(rsdp + RSDP_XSDT);
-        if (length >= RSDP_V2_SIZE && length <= size && checksum_ok(rsdp, length) && xsdt != 0) {
+        const uint8_t *root = NULL;
+        if (length >= RSDP_V2_SIZE && length <= size && checksum_ok(rsdp, length) && xsdt != 0)
+            root = map_table(reader, xsdt, len);
+        if (root != NULL) {
             *entry_size = 8;
-            return map_table(reader, xsdt, len);
+            return root;
         }
     }
     *entry_size = 4;
@@ -75,7 +78,10 @@ enum acpi_ps2 acpi_ps2_controller(const void *rsdp, size_t rsdp_size,
     const uint8_t *root = map_root(rsdp, rsdp_size, reader, &root_len, &entry_size);
     if (root == NULL)
         return ACPI_PS2_UNKNOWN;
-    for (uint32_t off = SDT_HEADER_SIZE; root_len - off >= entry_size; off += entry_size) {
+    uint32_t entries = 0;
+    for (uint32_t off = SDT_HEADER_SIZE;
+         root_len - off >= entry_size && entries < ACPI_ROOT_ENTRIES_MAX;
+         off += entry_size, entries++) {
         uint64_t phys = entry_size == 8 ? read_u64(root + off) : read_u32(root + off);
         uint32_t len;
         const uint8_t *table = map_table(reader, phys, &len);

@@ -9,9 +9,13 @@
  * field exists from FADT revision 3 (ACPI 2.0) on; older FADTs say nothing.
  *
  * Every table is reached through acpi_reader.map(), which returns NULL for
- * memory the caller cannot read; every length is checked against the
- * table it lies in, and every checksum is verified before a table is
- * trusted. Any doubt gives ACPI_PS2_UNKNOWN, never a guess. Portable:
+ * memory the caller will not let it read (the kernel: anything outside the
+ * memory map's firmware regions); every length is checked against the
+ * table it lies in and against ACPI_TABLE_MAX, at most
+ * ACPI_ROOT_ENTRIES_MAX root entries are looked at, and every checksum is
+ * verified before a table is trusted, so hostile tables cost a bounded
+ * number of reads. An XSDT that is not sound falls back to the RSDT. Any
+ * doubt gives ACPI_PS2_UNKNOWN, never a guess. Portable:
  * tests/host/kernel/acpi_test.c builds tables in a buffer.
  */
 #ifndef KEEL_KERNEL_ACPI_H
@@ -19,6 +23,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#define ACPI_TABLE_MAX        ((uint32_t)64 << 10) /* FADTs are 276 bytes, roots a few KiB */
+#define ACPI_ROOT_ENTRIES_MAX 256
 
 struct acpi_reader {
     /* len bytes of physical memory at phys, or NULL when not readable. */

@@ -47,21 +47,28 @@ static void heap_setup(void)
             config.max_size / 1024);
 }
 
-/* ACPI tables are read through the direct map, where it reaches. */
+/* ACPI tables are read through the direct map, and only inside one region
+ * the memory map gives the firmware (ACPI reclaimable, ACPI NVS or
+ * reserved): never device memory in a hole, never RAM the kernel uses. */
 static const void *map_physical(void *ctx, uint64_t phys, size_t len)
 {
-    (void)ctx;
+    const struct mb2_info *info = ctx;
     phys_addr_t end = kernel_direct_map_end();
     if (phys >= end || len > end - phys)
         return NULL;
-    return (const void *)(PHYS_OFFSET + phys);
+    struct mb2_mem_region r;
+    for (size_t i = 0; mb2_mmap_entry(info, i, &r); i++)
+        if (r.type != MB2_MEM_AVAILABLE && r.type != MB2_MEM_DEFECTIVE && phys >= r.start &&
+            phys < r.end && len <= r.end - phys)
+            return (const void *)(PHYS_OFFSET + phys);
+    return NULL;
 }
 
 /* What the firmware says of the PS/2 controller (boot information needed). */
 static enum acpi_ps2 firmware_ps2_controller(void)
 {
     const struct mb2_info *info = kernel_boot_info();
-    struct acpi_reader reader = {map_physical, NULL};
+    struct acpi_reader reader = {map_physical, (void *)info};
     return acpi_ps2_controller(info->has_acpi_rsdp ? info->acpi_rsdp : NULL, info->acpi_rsdp_size,
                                &reader);
 }

@@ -95,16 +95,21 @@ static enum screen screen_console_init(const void *mbi, uint64_t mbi_phys)
 {
     struct mb2_info info;
     if (mb2_parse(mbi, BOOT_DIRECT_MAP_SIZE - mbi_phys, &info) != MB2_OK) {
-        /* memory_init() stops with the parser's reason: show it where a
-         * BIOS machine shows text, though the map cannot vouch for it. */
-        vga_init();
-        return SCREEN_VGA_TEXT;
+        /* No map to vouch for any screen memory: memory_init() stops with
+         * the parser's reason, on serial. */
+        kprintf("console: the boot information is malformed; serial console only\n");
+        return SCREEN_NONE;
     }
     struct mb2_region_list map = mb2_mmap_list(&info);
     struct fb_keep_out keep_out = {
         .kernel = {(uint64_t)__kernel_phys_start, (uint64_t)__kernel_phys_end},
         .boot_info = {mbi_phys, mbi_phys + info.total_size},
     };
+    if (!info.has_framebuffer && info.has_efi_mmap) {
+        /* A UEFI machine has no VGA text mode to fall back to. */
+        kprintf("console: UEFI boot without a framebuffer; serial console only\n");
+        return SCREEN_NONE;
+    }
     if (!info.has_framebuffer || info.framebuffer.type == MB2_FB_EGA_TEXT)
         return vga_console_init(&map, &keep_out);
     return framebuffer_console_init(&info.framebuffer, &map, &keep_out);

@@ -13,6 +13,12 @@ enum fb_error fb_check_geometry(uint8_t bpp, uint32_t width, uint32_t height, ui
     return FB_OK;
 }
 
+/* A colour channel lies within the pixel (and so its shift is defined). */
+static bool channel_fits(uint8_t position, uint8_t size, uint8_t bpp)
+{
+    return size >= 1 && size <= 8 && position + size <= bpp;
+}
+
 /* True when some available region of map overlaps r. */
 static bool overlaps_available(const struct mb2_region_list *map, struct mem_range r)
 {
@@ -34,6 +40,10 @@ enum fb_error fb_check(const struct mb2_framebuffer *fb, const struct mb2_region
     enum fb_error err = fb_check_geometry(fb->bpp, fb->width, fb->height, fb->pitch);
     if (err != FB_OK)
         return err;
+    if (!channel_fits(fb->red_position, fb->red_mask_size, fb->bpp) ||
+        !channel_fits(fb->green_position, fb->green_mask_size, fb->bpp) ||
+        !channel_fits(fb->blue_position, fb->blue_mask_size, fb->bpp))
+        return FB_ERR_CHANNELS;
     return fb_check_placement(fb->addr, (uint64_t)fb->pitch * fb->height, map, keep_out, reachable);
 }
 
@@ -67,6 +77,8 @@ const char *fb_strerror(enum fb_error err)
         return "it cannot hold one 8x16 character";
     case FB_ERR_PITCH:
         return "its lines are shorter than its width";
+    case FB_ERR_CHANNELS:
+        return "its colour channels do not lie within a pixel";
     case FB_ERR_UNREACHABLE:
         return "it ends beyond the memory the kernel maps at boot";
     case FB_ERR_OVERLAPS_RAM:

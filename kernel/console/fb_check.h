@@ -7,7 +7,8 @@
  * GRUB report one at address 0, and "clearing the screen" there overwrites
  * the kernel and its page tables. So the console takes a framebuffer only
  * when it is RGB, has a depth the drawing code supports (16, 24, 32 bpp),
- * lines at least as long as its width, room for one character, lies wholly
+ * lines at least as long as its width, room for one character, colour
+ * channels of 1 to 8 bits that lie within a pixel, lies wholly
  * below `reachable` (what the direct map covers), has a non-zero address,
  * and overlaps neither RAM the memory map calls available nor the kernel
  * image (which holds the boot page tables) nor the boot information.
@@ -30,6 +31,7 @@ enum fb_error {
     FB_ERR_DEPTH,              /* bpp other than 16, 24 or 32 */
     FB_ERR_TOO_SMALL,          /* not even one 8x16 character */
     FB_ERR_PITCH,              /* a line shorter than width * bytes per pixel */
+    FB_ERR_CHANNELS,           /* a colour channel of 0 or > 8 bits, or past the pixel */
     FB_ERR_UNREACHABLE,        /* ends past the direct map (or past 2^64) */
     FB_ERR_OVERLAPS_RAM,       /* overlaps memory the map calls available */
     FB_ERR_OVERLAPS_KERNEL,    /* overlaps the kernel image */

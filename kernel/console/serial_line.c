@@ -2,10 +2,11 @@
 
 void serial_line_put(struct serial_line *line, unsigned char c)
 {
-    if (line->dead)
-        return;
-    for (unsigned polls = 0; polls < SERIAL_POLL_LIMIT; polls++) {
+    /* A dead line gets one look per byte: it comes back once it has room. */
+    unsigned limit = line->dead ? 1 : SERIAL_POLL_LIMIT;
+    for (unsigned polls = 0; polls < limit; polls++) {
         if (line->read_status() & SERIAL_LINE_STATUS_THR_EMPTY) {
+            line->dead = false;
             line->write_data(c);
             return;
         }

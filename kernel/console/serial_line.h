@@ -6,9 +6,11 @@
  * kernel on a UART that never drains (a broken or half-emulated one), and
  * the serial console prints first, before anything else could say why. So
  * each byte waits at most SERIAL_POLL_LIMIT status reads; a byte that still
- * finds no room marks the line dead, and from then on bytes are dropped
- * without waiting, so the other consoles go on at full speed. (An absent
- * UART reads 0xff: "empty" at once, and its bytes go nowhere.)
+ * finds no room marks the line dead. A dead line gets one status read per
+ * byte, so the other consoles go on at full speed, and comes back as soon
+ * as the UART has room again (a stalled serial-over-LAN peer, a full pipe);
+ * the bytes in between are lost. (An absent UART reads 0xff: "empty" at
+ * once, and its bytes go nowhere.)
  * Portable: the ports come through function pointers
  * (tests/host/kernel/serial_line_test.c).
  */
@@ -25,7 +27,7 @@
 struct serial_line {
     unsigned char (*read_status)(void);  /* the line status register */
     void (*write_data)(unsigned char c); /* the transmit holding register */
-    bool dead;                           /* gave up: drop without waiting */
+    bool dead;                           /* gave up: one look per byte */
 };
 
 /* Sends c once the UART has room, within the bound above. */

@@ -14,7 +14,7 @@
 #include "kernel/acpi.h"
 
 /* Fake physical memory: tables are built at these offsets. */
-enum { MEM_SIZE = 4096, RSDT_AT = 0x100, XSDT_AT = 0x200, FADT_AT = 0x400, FADT2_AT = 0x600 };
+enum { MEM_SIZE = 8192, RSDT_AT = 0x100, XSDT_AT = 0x200, FADT_AT = 0x400, FADT2_AT = 0x600 };
 static uint8_t *memory;
 
 static const void *map(void *ctx, uint64_t phys, size_t len)
@@ -181,10 +181,64 @@ static void the_fadt_is_found_among_other_tables(void **state)
     const uint32_t entries[] = {0x300, 0xfffff000, 0x500, FADT_AT};
     rsdt(entries, 4);
     assert_int_equal(ask(20), ACPI_PS2_PRESENT);
-    /* A trailing partial entry is not read as one. */
+    /* A trailing partial entry is not read as one: its 3 bytes and the
+     * next byte would read as FADT_AT. */
     uint8_t *t = table(RSDT_AT, "RSDT", 36 + 4 + 3, 1);
     set32(t + 36, 0x300);
+    set32(t + 40, FADT_AT);
     seal(RSDT_AT);
+    assert_int_equal(ask(20), ACPI_PS2_UNKNOWN);
+}
+
+/* XSDT entries are 64 bits: one above 4 GiB is not read as its low half. A
+ * v2 RSDP whose length is below its own size, or an XSDT that is not
+ * sound, leaves the RSDT to answer. */
+static void xsdt_entries_are_64_bits_and_a_bad_xsdt_falls_back(void **state)
+{
+    (void)state;
+    make_rsdp(2);
+    const uint32_t old[] = {FADT_AT};
+    const uint64_t high[] = {((uint64_t)1 << 32) | FADT2_AT};
+    rsdt(old, 1);
+    xsdt(high, 1);
+    fadt(FADT_AT, 3, 0x0000);
+    fadt(FADT2_AT, 3, 0x0002);
+    assert_int_equal(ask(36), ACPI_PS2_UNKNOWN); /* unreadable, not FADT2_AT */
+    memory[XSDT_AT + 36] ^= 1;                   /* XSDT checksum broken */
+    assert_int_equal(ask(36), ACPI_PS2_ABSENT);  /* the RSDT's FADT */
+    make_rsdp(2);
+    set32(rsdp + 20, 20); /* length below the v2 size */
+    fix_checksum(rsdp, 36, 32);
+    const uint64_t good[] = {FADT2_AT};
+    xsdt(good, 1);
+    assert_int_equal(ask(36), ACPI_PS2_ABSENT);
+}
+
+/* Hostile sizes cost a bounded number of reads: a table longer than
+ * ACPI_TABLE_MAX is not read, and no more than ACPI_ROOT_ENTRIES_MAX root
+ * entries are looked at. */
+static void oversized_tables_and_roots_are_not_walked(void **state)
+{
+    (void)state;
+    enum { FAR_FADT = 0x1800 }; /* past the long RSDT below */
+    make_rsdp(1);
+    fadt(FAR_FADT, 3, 0x0002);
+    static uint32_t entries[ACPI_ROOT_ENTRIES_MAX + 1];
+    for (size_t i = 0; i < ACPI_ROOT_ENTRIES_MAX; i++)
+        entries[i] = 0x300; /* not a table */
+    entries[ACPI_ROOT_ENTRIES_MAX] = FAR_FADT;
+    memset(memory + 0x300, 0, 64);
+    table(0x300, "SSDT", 40, 1);
+    memory[0x300 + 36] = 1; /* bad checksum: skipped */
+    uint8_t *t = table(RSDT_AT, "RSDT", (uint32_t)(36 + 4 * (ACPI_ROOT_ENTRIES_MAX + 1)), 1);
+    memcpy(t + 36, entries, sizeof entries);
+    seal(RSDT_AT);
+    assert_int_equal(ask(20), ACPI_PS2_UNKNOWN); /* the FADT is entry 257 */
+    t = table(RSDT_AT, "RSDT", (uint32_t)(36 + 4 * ACPI_ROOT_ENTRIES_MAX), 1);
+    set32(t + 36 + 4 * (ACPI_ROOT_ENTRIES_MAX - 1), FAR_FADT);
+    seal(RSDT_AT);
+    assert_int_equal(ask(20), ACPI_PS2_PRESENT); /* entry 256 is still read */
+    table(FAR_FADT, "FACP", ACPI_TABLE_MAX + 1, 3);
     assert_int_equal(ask(20), ACPI_PS2_UNKNOWN);
 }
 
@@ -251,6 +305,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(acpi2_prefers_the_xsdt, setup, teardown),
         cmocka_unit_test_setup_teardown(the_fadt_is_found_among_other_tables, setup, teardown),
         cmocka_unit_test_setup_teardown(old_or_short_fadts_say_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(xsdt_entries_are_64_bits_and_a_bad_xsdt_falls_back, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(oversized_tables_and_roots_are_not_walked, setup, teardown),
         cmocka_unit_test_setup_teardown(a_bad_rsdp_gives_unknown, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_root_tables_give_unknown, setup, teardown),
     };

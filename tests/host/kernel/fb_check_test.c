@@ -37,6 +37,12 @@ static struct mb2_framebuffer good_fb(void)
         .height = 800,
         .bpp = 32,
         .type = MB2_FB_RGB,
+        .red_position = 16,
+        .red_mask_size = 8,
+        .green_position = 8,
+        .green_mask_size = 8,
+        .blue_position = 0,
+        .blue_mask_size = 8,
     };
 }
 
@@ -54,8 +60,34 @@ static void a_framebuffer_in_the_pci_hole_is_accepted(void **state)
     fb.bpp = 24;
     fb.pitch = 1280 * 3; /* exactly width * bytes per pixel */
     assert_int_equal(check(fb), FB_OK);
-    fb.bpp = 16;
+    fb.bpp = 16; /* 5:6:5 */
+    fb.red_position = 11;
+    fb.red_mask_size = 5;
+    fb.green_position = 5;
+    fb.green_mask_size = 6;
+    fb.blue_mask_size = 5;
     assert_int_equal(check(fb), FB_OK);
+}
+
+/* A channel's shift must stay inside the pixel: past it, drawing would
+ * shift by more than the value's width. */
+static void colour_channels_must_lie_within_a_pixel(void **state)
+{
+    (void)state;
+    struct mb2_framebuffer fb = good_fb();
+    fb.red_position = 24; /* 24 + 8 == 32: the top byte, fine */
+    assert_int_equal(check(fb), FB_OK);
+    fb.red_position = 25;
+    assert_int_equal(check(fb), FB_ERR_CHANNELS);
+    fb = good_fb();
+    fb.green_position = 200;
+    assert_int_equal(check(fb), FB_ERR_CHANNELS);
+    fb = good_fb();
+    fb.blue_mask_size = 0;
+    assert_int_equal(check(fb), FB_ERR_CHANNELS);
+    fb = good_fb();
+    fb.blue_mask_size = 9;
+    assert_int_equal(check(fb), FB_ERR_CHANNELS);
 }
 
 static void address_zero_is_refused(void **state)
@@ -144,8 +176,8 @@ static void a_framebuffer_over_available_ram_is_refused(void **state)
     assert_int_equal(check(fb), FB_OK);
     fb.width = 8;
     fb.height = 16;
-    fb.pitch = 32;           /* 512 bytes */
-    fb.addr = 0x9f000 - 511; /* its first byte is low memory's last */
+    fb.pitch = 32;         /* 512 bytes */
+    fb.addr = 0x9f000 - 1; /* its first byte is low memory's last */
     assert_int_equal(check(fb), FB_ERR_OVERLAPS_RAM);
     fb.addr = 0x9f000; /* right after low memory */
     assert_int_equal(check(fb), FB_OK);
@@ -210,6 +242,7 @@ int main(void)
         cmocka_unit_test(address_zero_is_refused),
         cmocka_unit_test(only_rgb_is_a_pixel_console),
         cmocka_unit_test(unsupported_depths_are_refused),
+        cmocka_unit_test(colour_channels_must_lie_within_a_pixel),
         cmocka_unit_test(geometry_must_hold_one_character_and_whole_lines),
         cmocka_unit_test(a_framebuffer_past_the_direct_map_is_refused),
         cmocka_unit_test(a_framebuffer_over_available_ram_is_refused),

@@ -358,6 +358,23 @@ static void bitmap_home_avoids_reserved_and_low_memory(void **state)
     assert_false(frame_find_bitmap_home(low, NULL, 0, 0x1000, GiB(4), &at));
 }
 
+/* Every reserved list counts: a module in the first fit pushes the bitmap
+ * past it, like the kernel does. */
+static void bitmap_home_avoids_every_reserved_list(void **state)
+{
+    (void)state;
+    const struct mb2_mem_region map[] = {{MiB(1), MiB(64), MB2_MEM_AVAILABLE}};
+    const struct mb2_mem_region kernel = {MiB(1), MiB(2), RESERVED};
+    const struct mb2_mem_region modules[] = {{MiB(3), MiB(3) + 0x100, RESERVED},
+                                             {MiB(2), MiB(2) + 0x3000, RESERVED}};
+    const struct mb2_region_list lists[] = {LIST(&kernel, 1)[0], LIST(modules, 2)[0]};
+    phys_addr_t at;
+    assert_true(frame_find_bitmap_home(LIST(map, 1), lists, 2, 0x2000, GiB(4), &at));
+    assert_int_equal(at, MiB(2) + 0x3000);
+    assert_true(frame_find_bitmap_home(LIST(map, 1), lists, 2, MiB(1), GiB(4), &at));
+    assert_int_equal(at, MiB(3) + 0x1000); /* past the second module too */
+}
+
 static void bitmap_home_is_never_handed_out(void **state)
 {
     (void)state;
@@ -445,6 +462,7 @@ int main(void)
         cmocka_unit_test(random_sequence_matches_model),
         cmocka_unit_test(lowest_free_frame_is_always_next),
         cmocka_unit_test(bitmap_home_avoids_reserved_and_low_memory),
+        cmocka_unit_test(bitmap_home_avoids_every_reserved_list),
         cmocka_unit_test(bitmap_home_is_never_handed_out),
         cmocka_unit_test(long_maps_and_many_reserved_regions_are_used_whole),
         cmocka_unit_test(strerror_covers_every_error),
