@@ -195,6 +195,7 @@ serial32_init:
 boot_fail:
     mov %eax, %esi
     mov $VGA_TEXT, %edi
+    xor %ebp, %ebp              /* COM1 not given up on yet (com1_wait) */
 1:  movb (%esi), %bl
     test %bl, %bl
     jz 3f
@@ -216,15 +217,19 @@ boot_fail:
     jmp 4b
 
 /* Waits until COM1 can take a byte, but at most SERIAL_POLL_LIMIT status
- * reads (as kernel/console/serial_line.h does): a UART that never drains
- * must not keep the VGA line from being written. Clobbers EAX, ECX, EDX. */
+ * reads (as kernel/console/serial_line.h does); after one such timeout it
+ * no longer waits at all (EBP set), so that a UART that never drains
+ * cannot slow the VGA line down. Clobbers EAX, ECX, EDX. */
 com1_wait:
+    test %ebp, %ebp
+    jnz 2f
     mov $100000, %ecx
     mov $(COM1 + 5), %dx
 1:  in %dx, %al
     test $0x20, %al
     jnz 2f
     loop 1b
+    mov $1, %ebp
 2:  ret
 
     .code64

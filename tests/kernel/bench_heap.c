@@ -162,6 +162,8 @@ void ktest_setup(void)
 {
     uint64_t boot = rdtsc() - kernel_entry_tsc;
     tsc_hz = pit_measure_tsc_hz(50);
+    if (tsc_hz < 1000000)
+        panic("bench_heap: the PIT did not measure the TSC (%llu Hz)", (unsigned long long)tsc_hz);
     kprintf("bench_heap: boot: %llu TSC cycles from kernel entry to the end of kernel_init "
             "(%llu us at %llu MHz)\n",
             (unsigned long long)boot, (unsigned long long)(boot / (tsc_hz / 1000000)),

@@ -1,5 +1,6 @@
 #include "kernel/arch/x86_64/pit.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "kernel/arch/x86_64/cpu.h"
@@ -40,6 +41,8 @@ void timer_set_tick_hook(void (*hook)(void))
     tick_hook = hook;
 }
 
+#define PIT_POLL_LIMIT 100000000ul /* port reads: seconds at ~1 us each */
+
 uint64_t pit_measure_tsc_hz(unsigned ms)
 {
     if (ms == 0 || ms > 50)
@@ -52,9 +55,12 @@ uint64_t pit_measure_tsc_hz(unsigned ms)
     outb(PIT_CHANNEL2, (count >> 8) & 0xff);
     uint64_t start = rdtsc();
     outb(PORT_B, (inb(PORT_B) & ~0x02) | 0x01); /* gate on: counting starts */
-    while ((inb(PORT_B) & 0x20) == 0)
-        ;
+    /* A PIT that never signals (clock-gated on some legacy-free PCs) must
+     * not hang the caller: give up after far more reads than 50 ms takes. */
+    bool done = false;
+    for (unsigned long polls = 0; polls < PIT_POLL_LIMIT && !done; polls++)
+        done = (inb(PORT_B) & 0x20) != 0;
     uint64_t cycles = rdtsc() - start;
     outb(PORT_B, inb(PORT_B) & ~0x01);
-    return cycles * 1000 / ms;
+    return done ? cycles * 1000 / ms : 0;
 }

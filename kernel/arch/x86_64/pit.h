@@ -17,7 +17,8 @@ uint64_t timer_ticks(void);
 /* Calls `hook` from the timer interrupt on every tick (NULL: none). */
 void timer_set_tick_hook(void (*hook)(void));
 /* TSC cycles per second, measured against PIT channel 2 over `ms`
- * milliseconds (at most 50). Interrupts may be on or off. */
+ * milliseconds (at most 50); 0 when the PIT never signals the end (a
+ * bounded wait). Interrupts may be on or off. */
 uint64_t pit_measure_tsc_hz(unsigned ms);
 
 #endif
