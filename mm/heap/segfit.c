@@ -15,7 +15,7 @@
 static void be_reset(struct segfit_heap *s)
 {
     memset(s->lists, 0, sizeof s->lists);
-    s->cached_bytes = 0;
+    s->run_bytes = 0;
     s->reclaim_at = SEGFIT_RECLAIM_CACHED_MIN;
     s->bump = s->bump_end = 0;
     s->run = NULL;
@@ -79,6 +79,7 @@ static void start_run(struct segfit_heap *s, struct tlsf_block *b)
         push_range(s, s->bump, s->bump_end - s->bump);
     b->size |= SEGFIT_RUN_FLAG;
     s->runs++;
+    s->run_bytes += tlsf_block_size(b);
     s->run = b;
     s->bump = tlsf_block_payload(b);
     s->bump_end = s->bump + tlsf_block_size(b);
@@ -99,7 +100,6 @@ static uintptr_t split_cached(struct segfit_heap *s, size_t c, size_t align)
         if (p + bytes > end)
             continue;
         s->lists[d] = h->next;
-        s->cached_bytes -= class_bytes(d);
         push_range(s, start, p - start);
         push_range(s, p + bytes, end - p - bytes);
         return p;
@@ -108,12 +108,12 @@ static uintptr_t split_cached(struct segfit_heap *s, size_t c, size_t align)
 }
 
 /* A new run cut from the heap's end (block `b`) while the class lists
- * hold reclaim_at bytes or more: the cached blocks go back first, so that
+ * hold about reclaim_at bytes or more: the cached blocks go back first, so that
  * memory freed in one class serves others before the heap touches more
  * memory. */
 static bool must_reclaim_before(const struct segfit_heap *s, const struct tlsf_block *b)
 {
-    return s->cached_bytes >= s->reclaim_at && tlsf_core_at_end(&s->be, b);
+    return segfit_cached_bound(s) >= s->reclaim_at && tlsf_core_at_end(&s->be, b);
 }
 
 /* The reclaim pass before growing the end; the next one waits until the
@@ -124,8 +124,8 @@ static void reclaim_before_growing(struct segfit_heap *s)
 {
     segfit_reclaim_cached(s);
     size_t step = s->bytes_in_use / 8;
-    s->reclaim_at =
-        s->cached_bytes + (step > SEGFIT_RECLAIM_CACHED_MIN ? step : SEGFIT_RECLAIM_CACHED_MIN);
+    s->reclaim_at = segfit_cached_bound(s) +
+                    (step > SEGFIT_RECLAIM_CACHED_MIN ? step : SEGFIT_RECLAIM_CACHED_MIN);
 }
 
 /* Before a request fails: an empty heap is reset (O(1)), else the cached
@@ -144,7 +144,6 @@ static struct segfit_small *take_cached(struct segfit_heap *s, size_t c, size_t 
         struct segfit_small *b = *link;
         if ((uintptr_t)b % align == 0) {
             *link = b->next;
-            s->cached_bytes -= class_bytes(c);
             return b;
         }
     }
@@ -166,7 +165,8 @@ static void *small_alloc_slow(struct segfit_heap *s, size_t c, size_t align)
     /* A run from the heap's end would grow the memory the heap touches:
      * every so often, cached blocks are reclaimed first (they may coalesce
      * into a run's worth), and a larger cached block, split, serves before
-     * the end is cut into. */
+     * the end is cut into; and before a run is taken anywhere once the
+     * lists hold enough to be worth looking in. */
     if (run != NULL && must_reclaim_before(s, run)) {
         tlsf_core_release(&s->be, run);
         reclaim_before_growing(s);
@@ -175,7 +175,8 @@ static void *small_alloc_slow(struct segfit_heap *s, size_t c, size_t align)
             return h;
         run = take_run(s, class_bytes(c) + align - SEGFIT_QUANTUM);
     }
-    if (run == NULL || tlsf_core_at_end(&s->be, run)) {
+    if (run == NULL || tlsf_core_at_end(&s->be, run) ||
+        segfit_cached_bound(s) >= s->bytes_in_use / SEGFIT_SPLIT_CACHED_DIV) {
         p = split_cached(s, c, align);
         if (p != 0) {
             if (run != NULL)
@@ -223,6 +224,7 @@ static void *large_alloc(struct segfit_heap *s, struct layout l)
     if (b == NULL)
         return NULL;
     s->large_live++;
+    s->large_bytes += l.size;
     count_alloc(s, l.size);
     return (void *)tlsf_block_payload(b);
 }
@@ -255,7 +257,6 @@ static void *segfit_alloc(void *self, struct layout l)
         struct segfit_small *b = *head;
         if (b != NULL) {
             *head = b->next;
-            s->cached_bytes -= class_bytes(c);
             count_alloc(s, l.size);
             return b;
         }
@@ -268,6 +269,7 @@ __attribute__((noinline)) static void large_dealloc(struct segfit_heap *s, void 
 {
     struct tlsf_block *b = tlsf_core_live_block(&s->be, ptr, l.size, "segfit", "dealloc");
     s->large_live--;
+    s->large_bytes -= l.size;
     s->live--;
     s->bytes_in_use -= l.size;
     tlsf_core_release(&s->be, b);
@@ -282,7 +284,6 @@ static void segfit_dealloc(void *self, void *ptr, struct layout l)
         struct segfit_small *b = ptr, **head = &s->lists[c];
         b->next = *head;
         *head = b;
-        s->cached_bytes += class_bytes(c);
         s->live--;
         s->bytes_in_use -= l.size;
         return;
@@ -351,6 +352,7 @@ static void *large_realloc(struct segfit_heap *s, void *ptr, struct layout l, si
         r = large_resize_reclaiming(s, b, size, l.align, copy);
     if (r == NULL)
         return NULL;
+    s->large_bytes = s->large_bytes - l.size + new_size;
     return count_resize(s, (void *)tlsf_block_payload(r), l.size, new_size);
 }
 
@@ -503,9 +505,9 @@ static void check_small(const struct segfit_heap *s, size_t run_bytes)
         panic("segfit: %zu of %zu cached small blocks lie outside every run", cached - inside,
               cached);
     size_t largest, bytes = walk_cached(s, &largest);
-    if (bytes != s->cached_bytes)
-        panic("segfit: the class lists hold %zu bytes, the counter says %zu", bytes,
-              s->cached_bytes);
+    if (bytes > segfit_cached_bound(s))
+        panic("segfit: the class lists hold %zu bytes, more than the runs leave free (%zu)", bytes,
+              segfit_cached_bound(s));
 }
 
 static void segfit_check(void *self)
@@ -513,15 +515,17 @@ static void segfit_check(void *self)
     struct segfit_heap *s = self;
     struct tlsf_census n;
     tlsf_core_check(&s->be, "segfit", &n);
-    if (n.used != s->large_live || n.marked != s->runs)
-        panic("segfit: walk found %zu large blocks and %zu runs, counters say %zu and %zu", n.used,
-              n.marked, s->large_live, s->runs);
-    size_t run_bytes = n.marked_bytes;
-    check_small(s, run_bytes);
+    if (n.used != s->large_live || n.marked != s->runs || n.marked_bytes != s->run_bytes)
+        panic("segfit: walk found %zu large blocks and %zu runs of %zu bytes, counters say %zu, "
+              "%zu and %zu",
+              n.used, n.marked, n.marked_bytes, s->large_live, s->runs, s->run_bytes);
+    check_small(s, n.marked_bytes);
     if (s->live < s->large_live || (s->live == 0 && s->bytes_in_use != 0) ||
-        s->peak < s->bytes_in_use)
-        panic("segfit: counters disagree: %zu live, %zu large, %zu bytes in use, peak %zu", s->live,
-              s->large_live, s->bytes_in_use, s->peak);
+        s->peak < s->bytes_in_use || s->large_bytes > s->bytes_in_use ||
+        (s->large_live == 0 && s->large_bytes != 0))
+        panic("segfit: counters disagree: %zu live, %zu large of %zu bytes, %zu bytes in use, "
+              "peak %zu",
+              s->live, s->large_live, s->large_bytes, s->bytes_in_use, s->peak);
 }
 
 const struct allocator_ops segfit_ops = {

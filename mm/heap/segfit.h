@@ -107,6 +107,8 @@
 #define SEGFIT_RECLAIM_MIN        1024  /* free ranges this long leave their run when reclaimed */
 #define SEGFIT_ALIGNED_SCAN       16    /* blocks a more aligned small request looks at */
 #define SEGFIT_RECLAIM_CACHED_MIN (256 * 1024) /* see reclaim_at */
+#define SEGFIT_SPLIT_CACHED_DIV                                                                    \
+    16 /* a new run waits while the lists hold 1/16 of the bytes in use */
 
 struct segfit_small {
     struct segfit_small *next;
@@ -120,9 +122,9 @@ struct segfit_heap {
     uintptr_t bump, bump_end;        /* uncarved part of the current run */
     struct tlsf_block *run;          /* the current run (NULL: none) */
     size_t runs;                     /* run blocks in the heap */
-    size_t large_live;               /* live blocks the back end serves directly */
-    size_t cached_bytes;             /* bytes on the class lists */
-    size_t reclaim_at; /* cached_bytes that make growing the heap's end reclaim first */
+    size_t large_live, large_bytes;  /* live blocks the back end serves directly */
+    size_t run_bytes;                /* payload bytes of every run */
+    size_t reclaim_at; /* segfit_cached_bound() that makes growing the heap's end reclaim first */
 
     struct tlsf_core be; /* the back end; runs are its marked blocks */
 };

@@ -72,10 +72,19 @@ static inline void push_range(struct segfit_heap *s, uintptr_t p, size_t bytes)
         struct segfit_small *b = (struct segfit_small *)p;
         b->next = s->lists[piece / SEGFIT_QUANTUM];
         s->lists[piece / SEGFIT_QUANTUM] = b;
-        s->cached_bytes += piece;
         p += piece;
         bytes -= piece;
     }
+}
+
+/* A bound on the bytes the class lists hold, kept off the fast paths: the
+ * runs' bytes less their uncarved tail and the small blocks in use. It
+ * exceeds the lists' bytes by the rounding of the live small blocks' sizes
+ * (at most 7 bytes each, 8 for size 0), which changes slowly, so the
+ * difference of two bounds tracks the bytes freed into the lists. */
+static inline size_t segfit_cached_bound(const struct segfit_heap *s)
+{
+    return s->run_bytes - (s->bump_end - s->bump) - (s->bytes_in_use - s->large_bytes);
 }
 
 /* The reclaim pass (segfit_reclaim.c): gives the cached small blocks back

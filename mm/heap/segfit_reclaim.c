@@ -56,7 +56,6 @@ static struct cached *gather_cached(struct segfit_heap *s)
 {
     uintptr_t lo = tlsf_block_payload(s->be.first), hi = (uintptr_t)s->be.sentinel;
     struct cached *all = NULL;
-    s->cached_bytes = 0;
     for (size_t c = 0; c < SEGFIT_CLASSES; c++) {
         size_t bytes = class_bytes(c);
         struct segfit_small *b = s->lists[c];
@@ -191,14 +190,18 @@ struct marks {
     size_t nbits;
 };
 
+/* Marks quanta [first, first + n) a word at a time; false, with the bitmap
+ * partly marked, if one of them already was (the caller panics). */
 static bool mark_test_and_set(struct marks *m, uintptr_t p, size_t bytes)
 {
-    size_t first = (p - m->lo) / SEGFIT_QUANTUM, n = bytes / SEGFIT_QUANTUM;
-    for (size_t i = first; i < first + n; i++) {
-        uint64_t bit = (uint64_t)1 << (i % 64);
-        if (m->bits[i / 64] & bit)
+    size_t i = (p - m->lo) / SEGFIT_QUANTUM, end = i + bytes / SEGFIT_QUANTUM;
+    while (i < end) {
+        size_t shift = i % 64, span = end - i < 64 - shift ? end - i : 64 - shift;
+        uint64_t mask = (span == 64 ? ~(uint64_t)0 : ((uint64_t)1 << span) - 1) << shift;
+        if (m->bits[i / 64] & mask)
             return false;
-        m->bits[i / 64] |= bit;
+        m->bits[i / 64] |= mask;
+        i += span;
     }
     return true;
 }
@@ -220,7 +223,6 @@ static void mark_cached(struct segfit_heap *s, struct marks *m)
                 panic("segfit: cached small block %p met twice (double free?)", (void *)b);
         }
     }
-    s->cached_bytes = 0;
 }
 
 /* The first marked quantum at or after bit i, or m->nbits. */
@@ -294,24 +296,19 @@ static bool reclaim_with_bitmap(struct segfit_heap *s)
 
 /* ---- The pass ------------------------------------------------------------------ */
 
-/* The reclaim pass: retires the current run (its tail is free memory too),
- * then gives every long enough range of cached blocks back to the back end
- * (see above): with a bitmap when the back end can lend one (O(n) for n
- * cached blocks, plus a scan of heap/512 words), else by sorting the cached
- * blocks (O(n log n), no memory). Either walks the back end's blocks once.
- * true if there was anything to reclaim. */
-bool segfit_reclaim_cached(struct segfit_heap *s)
+/* Whether any class list holds a block. */
+static bool any_cached(const struct segfit_heap *s)
 {
-    bool any = s->run != NULL || s->cached_bytes != 0;
-    if (s->run != NULL) {
-        push_range(s, s->bump, s->bump_end - s->bump);
-        s->run = NULL;
-        s->bump = s->bump_end = 0;
-    }
-    if (reclaim_with_bitmap(s))
-        return any;
+    for (size_t c = 0; c < SEGFIT_CLASSES; c++)
+        if (s->lists[c] != NULL)
+            return true;
+    return false;
+}
+
+/* The sorting pass, for when no bitmap can be lent. */
+static void reclaim_sorted(struct segfit_heap *s)
+{
     struct cached *k = sort_cached(gather_cached(s));
-    any |= k != NULL;
     struct tlsf_block *b = s->be.first;
     while (k != NULL && b != s->be.sentinel) {
         if ((uintptr_t)k >= (uintptr_t)tlsf_block_next(b)) {
@@ -327,5 +324,37 @@ bool segfit_reclaim_cached(struct segfit_heap *s)
     }
     if (k != NULL)
         panic("segfit: cached small block %p lies past the heap", (void *)k);
-    return any;
+}
+
+/* The runs' payload bytes, counted again after a pass cut them. */
+static size_t count_run_bytes(const struct segfit_heap *s)
+{
+    size_t bytes = 0;
+    for (const struct tlsf_block *b = s->be.first; b != s->be.sentinel; b = tlsf_block_next(b))
+        if (segfit_is_run(b))
+            bytes += tlsf_block_size(b);
+    return bytes;
+}
+
+/* The reclaim pass: retires the current run (its tail is free memory too),
+ * then gives every long enough range of cached blocks back to the back end
+ * (see above): with a bitmap when the back end can lend one (O(n) for n
+ * cached blocks, plus a scan of heap/512 words), else by sorting the cached
+ * blocks (O(n log n), no memory). Either walks the back end's blocks once,
+ * and once more to count the runs' bytes. true if there was anything to
+ * reclaim. */
+bool segfit_reclaim_cached(struct segfit_heap *s)
+{
+    bool any = s->run != NULL || any_cached(s);
+    if (!any)
+        return false;
+    if (s->run != NULL) {
+        push_range(s, s->bump, s->bump_end - s->bump);
+        s->run = NULL;
+        s->bump = s->bump_end = 0;
+    }
+    if (!reclaim_with_bitmap(s))
+        reclaim_sorted(s);
+    s->run_bytes = count_run_bytes(s);
+    return true;
 }

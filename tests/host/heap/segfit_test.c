@@ -12,6 +12,7 @@
 #include "heap_conformance.h"
 #include "host_panic.h"
 #include "mm/heap/segfit.h"
+#include "mm/heap/segfit_classes.h"
 
 #define KIB ((size_t)1024)
 
@@ -517,7 +518,7 @@ static void segfit_cached_blocks_are_reclaimed_before_the_heap_end_grows(void **
         if (i % 100 != 0)
             th_free(&h, old[i], 64, 8);
     struct segfit_heap *s = h.state;
-    assert_true(s->cached_bytes >= SEGFIT_RECLAIM_CACHED_MIN);
+    assert_true(segfit_cached_bound(s) >= SEGFIT_RECLAIM_CACHED_MIN);
     unsigned char *highest = NULL;
     for (int i = 0; i < 9000; i++) {
         fresh[i] = th_alloc(&h, 48, 8);
@@ -560,6 +561,38 @@ static void segfit_reclaim_works_without_a_free_byte_to_lend(void **state)
     test_heap_close(&h);
 }
 
+/* With enough freed into the lists, a small request that its list and the
+ * current run cannot serve splits a larger cached block instead of taking
+ * a new run, even where a hole would give one without growing the heap. */
+static void segfit_a_cached_block_is_split_before_a_new_run(void **state)
+{
+    (void)state;
+    static void *blocks[1024];
+    test_heap_open(&h, &heap_kind_segfit, 64 * KIB, 0, 64 * KIB);
+    struct segfit_heap *s = h.state;
+    size_t n = 0;
+    do
+        blocks[n++] = th_alloc(&h, 32, 8);
+    while (s->bump_end - s->bump >= 32 && n < 1024);
+    assert_true(s->bump_end - s->bump < 24); /* the run cannot carve 24 bytes */
+    struct tlsf_block *run = s->run;
+    void *hole = th_alloc(&h, 8 * KIB, 16), *after = th_alloc(&h, 2 * KIB, 16);
+    th_free(&h, hole, 8 * KIB, 16); /* a hole a new run could come from */
+    for (size_t i = 0; i < n; i++)
+        if (i % 4 != 0)
+            th_free(&h, blocks[i], 32, 8);
+    char *p = th_alloc(&h, 24, 8);
+    assert_int_equal(s->runs, 1);
+    assert_ptr_equal(s->run, run);
+    assert_true(p >= (char *)run + TLSF_HEADER && p + 24 <= (char *)tlsf_block_next(run));
+    h.a.ops->check(h.state);
+    th_free(&h, p, 24, 8);
+    th_free(&h, after, 2 * KIB, 16);
+    for (size_t i = 0; i < n; i += 4)
+        th_free(&h, blocks[i], 32, 8);
+    test_heap_close(&h);
+}
+
 /* The reclaim pass meets every cached block: one freed twice is met twice. */
 static void segfit_reclaim_pass_detects_a_small_double_free(void **state)
 {
@@ -576,6 +609,27 @@ static void segfit_reclaim_pass_detects_a_small_double_free(void **state)
     th_free(&h, a, 32, 8); /* the list now loops a -> b -> a */
     /* Too big for the back end: the pass runs before giving up. */
     EXPECT_PANIC(th_alloc(&h, 15 * KIB, 16), "double free?");
+    test_heap_close(&h);
+}
+
+/* A foreign free inside a cached block overlaps it: the pass marks the
+ * 1024-byte block a word of its bitmap at a time and finds the overlap in
+ * a word after its first. */
+static void segfit_reclaim_pass_detects_an_overlap_past_a_blocks_first_word(void **state)
+{
+    (void)state;
+    static char *a;
+    test_heap_open(&h, &heap_kind_segfit, 64 * KIB, 0, 64 * KIB);
+    /* Two blocks that stay: the foreign free counts one block too many. */
+    assert_non_null(th_alloc(&h, 8, 8));
+    assert_non_null(th_alloc(&h, 8, 8));
+    a = th_alloc(&h, 1024, 8);
+    assert_non_null(a);
+    th_free(&h, a, 1024, 8);
+    th_free(&h, a + 65 * 8, 16, 8); /* quantum 65 of a: not in the word a starts in */
+    struct segfit_heap *s = h.state;
+    assert_true(s->be.free_bytes >= 64 * KIB / 64); /* room for the bitmap */
+    EXPECT_PANIC(th_alloc(&h, 60 * KIB, 16), "double free?");
     test_heap_close(&h);
 }
 
@@ -672,9 +726,11 @@ int main(void)
         cmocka_unit_test(segfit_large_blocks_are_packed_from_the_low_end),
         cmocka_unit_test(segfit_stats_change_nothing),
         cmocka_unit_test(segfit_reclaim_works_without_a_free_byte_to_lend),
+        cmocka_unit_test(segfit_a_cached_block_is_split_before_a_new_run),
         cmocka_unit_test(segfit_cached_blocks_are_reclaimed_before_the_heap_end_grows),
         cmocka_unit_test(segfit_large_double_free_panics),
         cmocka_unit_test(segfit_reclaim_pass_detects_a_small_double_free),
+        cmocka_unit_test(segfit_reclaim_pass_detects_an_overlap_past_a_blocks_first_word),
         cmocka_unit_test(segfit_check_detects_a_small_double_free),
         cmocka_unit_test(segfit_check_detects_a_corrupted_class_list),
         cmocka_unit_test(segfit_check_detects_corrupted_boundary_tags),
