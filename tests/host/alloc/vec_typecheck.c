@@ -4,7 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "lib/vec.h"
+#include "alloc/vec.h"
 
 struct other {
     int a, b;

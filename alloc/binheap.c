@@ -1,5 +1,5 @@
 /* The untyped core of BINHEAP(T): a binary max-heap over a vec_raw. */
-#include "lib/binheap.h"
+#include "alloc/binheap.h"
 
 static char *at(const struct binheap_raw *h, size_t i, size_t elem_size)
 {

@@ -11,14 +11,14 @@
  *
  * Same complexity, iteration and failure rules as omap.
  */
-#ifndef KEEL_LIB_OSET_H
-#define KEEL_LIB_OSET_H
+#ifndef KEEL_ALLOC_OSET_H
+#define KEEL_ALLOC_OSET_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lib/omap.h"
+#include "alloc/omap.h"
 
 struct oset {
     struct omap map;

@@ -15,8 +15,8 @@
  * with "allocation error: Layout { size: N, align: M }". KBOX_TRY_NEW returns
  * NULL instead (the value expression is evaluated either way).
  */
-#ifndef KEEL_LIB_BOX_H
-#define KEEL_LIB_BOX_H
+#ifndef KEEL_ALLOC_BOX_H
+#define KEEL_ALLOC_BOX_H
 
 #include <stddef.h>
 

@@ -1,4 +1,4 @@
-/* lib/rc.h: strong counts, the destructor running exactly once at the last
+/* alloc/rc.h: strong counts, the destructor running exactly once at the last
  * drop, exact block layouts, and allocation failure. */
 #include <setjmp.h>
 #include <stdalign.h>
@@ -8,8 +8,8 @@
 
 #include <cmocka.h>
 
-#include "lib/rc.h"
-#include "lib/vec.h"
+#include "alloc/rc.h"
+#include "alloc/vec.h"
 #include "lib_expect_panic.h"
 #include "lib_test_alloc.h"
 

@@ -12,8 +12,8 @@
  * `block` and must be freed with exactly that layout (prefix_block_alloc and
  * prefix_block_free do both).
  */
-#ifndef KEEL_LIB_PREFIX_BLOCK_H
-#define KEEL_LIB_PREFIX_BLOCK_H
+#ifndef KEEL_ALLOC_PREFIX_BLOCK_H
+#define KEEL_ALLOC_PREFIX_BLOCK_H
 
 #include <stdbool.h>
 #include <stddef.h>

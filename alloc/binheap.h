@@ -15,21 +15,21 @@
  *     while (binheap_pop(&h, &top)) ...          // descending order
  *     binheap_free(&h);
  *
- * Stored in a vec_raw (lib/vec.h) in level order: the children of slot i are
+ * Stored in a vec_raw (alloc/vec.h) in level order: the children of slot i are
  * 2i+1 and 2i+2, and no child compares greater than its parent. push and pop
  * are O(log n), peek O(1). Ties pop in an unspecified order.
  *
  * Typed macros as in vec.h. Aborting forms panic through the kalloc error
  * handler; try_ forms return false and leave the heap unchanged.
  */
-#ifndef KEEL_LIB_BINHEAP_H
-#define KEEL_LIB_BINHEAP_H
+#ifndef KEEL_ALLOC_BINHEAP_H
+#define KEEL_ALLOC_BINHEAP_H
 
 #include <stdalign.h>
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "lib/vec.h"
+#include "alloc/vec.h"
 
 /* Negative, zero or positive as a is less than, equal to or greater than b. */
 typedef int (*binheap_cmp_fn)(const void *a, const void *b);
@@ -75,7 +75,7 @@ struct binheap_raw {
 /* Frees the storage; the heap is empty and reusable (cmp kept). */
 #define binheap_free(h)  vec_raw_free(&(h)->raw.vec, BINHEAP_ELEM_SIZE_(h), BINHEAP_ELEM_ALIGN_(h))
 
-/* ---- untyped core (lib/binheap.c) ---- */
+/* ---- untyped core (alloc/binheap.c) ---- */
 
 const void *binheap_raw_peek(const struct binheap_raw *h);
 void binheap_raw_push(struct binheap_raw *h, const void *elem, size_t elem_size, size_t elem_align);

@@ -1,9 +1,9 @@
 /* The untyped core of VEC(T) (see vec.h). */
-#include "lib/vec.h"
+#include "alloc/vec.h"
 
+#include "alloc/raw_array.h"
 #include "lib/kstring.h"
 #include "lib/panic.h"
-#include "lib/raw_array.h"
 
 #include <stdint.h>
 

@@ -23,8 +23,8 @@
  * forms return NULL. Only pointers returned by this API may be passed to
  * rc_clone/rc_drop/rc_strong_count.
  */
-#ifndef KEEL_LIB_RC_H
-#define KEEL_LIB_RC_H
+#ifndef KEEL_ALLOC_RC_H
+#define KEEL_ALLOC_RC_H
 
 #include <stdalign.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* lib/vec.h: exact contents and capacities, Rust's panic messages, and
+/* alloc/vec.h: exact contents and capacities, Rust's panic messages, and
  * allocation failure (try_ forms leave the vector unchanged; aborting forms
  * panic with the Layout) — all leak-checked by the test allocator. */
 #include <setjmp.h>
@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "lib/vec.h"
+#include "alloc/vec.h"
 #include "lib_expect_panic.h"
 #include "lib_test_alloc.h"
 

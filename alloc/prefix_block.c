@@ -1,6 +1,6 @@
 /* prefix_block: allocating and freeing a header + value block (see
  * prefix_block.h). */
-#include "lib/prefix_block.h"
+#include "alloc/prefix_block.h"
 
 #include "lib/panic.h"
 #include "mm/heap/kalloc.h"

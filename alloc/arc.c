@@ -1,12 +1,12 @@
 /* Arc: atomic reference counting (see arc.h). */
-#include "lib/arc.h"
+#include "alloc/arc.h"
 
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "alloc/prefix_block.h"
 #include "lib/kstring.h"
 #include "lib/panic.h"
-#include "lib/prefix_block.h"
 
 struct arc_header {
     atomic_size_t strong;

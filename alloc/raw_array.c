@@ -1,5 +1,5 @@
 /* raw_array: element buffers with exact layouts (see raw_array.h). */
-#include "lib/raw_array.h"
+#include "alloc/raw_array.h"
 
 #include <stdint.h>
 

@@ -1,4 +1,4 @@
-/* lib/box.h: boxes hold their value, free with the exact layout, and report
+/* alloc/box.h: boxes hold their value, free with the exact layout, and report
  * allocation failure as NULL (try) or the Layout panic (aborting). */
 #include <setjmp.h>
 #include <stdalign.h>
@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "lib/box.h"
+#include "alloc/box.h"
 #include "lib_expect_panic.h"
 #include "lib_test_alloc.h"
 

@@ -1,4 +1,4 @@
-/* lib/binheap.h: pops come out in sorted order for random input, with
+/* alloc/binheap.h: pops come out in sorted order for random input, with
  * either order; peek; allocation failure. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "lib/binheap.h"
+#include "alloc/binheap.h"
 #include "lib_expect_panic.h"
 #include "lib_test_alloc.h"
 

@@ -1,4 +1,4 @@
-/* lib/omap.h and lib/oset.h: exact lookups, orders and ranges; allocation
+/* alloc/omap.h and alloc/oset.h: exact lookups, orders and ranges; allocation
  * failure leaves the map intact; and a seeded randomized differential test
  * against a sorted array, ending with every node freed. */
 #include <setjmp.h>
@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "lib/omap.h"
-#include "lib/oset.h"
+#include "alloc/omap.h"
+#include "alloc/oset.h"
 #include "lib_expect_panic.h"
 #include "lib_test_alloc.h"
 

@@ -26,8 +26,8 @@
  * Failure: omap_insert panics through the kalloc error handler; try_omap_insert
  * returns OMAP_NOMEM and leaves the map unchanged. Nothing else allocates.
  */
-#ifndef KEEL_LIB_OMAP_H
-#define KEEL_LIB_OMAP_H
+#ifndef KEEL_ALLOC_OMAP_H
+#define KEEL_ALLOC_OMAP_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,12 +1,12 @@
 /* kstr: growable strings and formatted allocation (see kstr.h). */
-#include "lib/kstr.h"
+#include "alloc/kstr.h"
 
 #include <stdint.h>
 
+#include "alloc/raw_array.h"
 #include "lib/fmt.h"
 #include "lib/kstring.h"
 #include "lib/panic.h"
-#include "lib/raw_array.h"
 #include "mm/heap/kalloc.h"
 
 /* Ensures cap >= len + additional + 1. False (string unchanged) only in

@@ -1,4 +1,4 @@
-/* lib/arc.h: the same contract as Rc, and under contention from several
+/* alloc/arc.h: the same contract as Rc, and under contention from several
  * threads the count ends right and the destructor runs exactly once. */
 #include <pthread.h>
 #include <setjmp.h>
@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "lib/arc.h"
+#include "alloc/arc.h"
 #include "lib_expect_panic.h"
 #include "lib_test_alloc.h"
 

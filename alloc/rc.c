@@ -1,11 +1,11 @@
 /* Rc: single-CPU reference counting (see rc.h). */
-#include "lib/rc.h"
+#include "alloc/rc.h"
 
 #include <stdint.h>
 
+#include "alloc/prefix_block.h"
 #include "lib/kstring.h"
 #include "lib/panic.h"
-#include "lib/prefix_block.h"
 
 struct rc_header {
     size_t strong;

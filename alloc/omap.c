@@ -1,5 +1,5 @@
 /* omap: an AVL tree with parent pointers (see omap.h). */
-#include "lib/omap.h"
+#include "alloc/omap.h"
 
 #include "lib/panic.h"
 #include "mm/heap/kalloc.h"

@@ -32,8 +32,8 @@
  *
  * T must not be a zero-size type (a GNU empty struct).
  */
-#ifndef KEEL_LIB_VEC_H
-#define KEEL_LIB_VEC_H
+#ifndef KEEL_ALLOC_VEC_H
+#define KEEL_ALLOC_VEC_H
 
 #include <stdalign.h>
 #include <stdbool.h>
@@ -125,7 +125,7 @@ struct vec_raw {
  * The elements are not dropped: free what they own first. */
 #define vec_free(v)        vec_raw_free(&(v)->raw, VEC_ELEM_SIZE_(v), VEC_ELEM_ALIGN_(v))
 
-/* ---- untyped core (lib/vec.c); elem_size > 0 ---- */
+/* ---- untyped core (alloc/vec.c); elem_size > 0 ---- */
 
 void *vec_raw_at(const struct vec_raw *v, size_t i, size_t elem_size);
 void vec_raw_push(struct vec_raw *v, const void *elem, size_t elem_size, size_t elem_align);

@@ -1,4 +1,4 @@
-/* lib/deque.h: FIFO/LIFO orders at both ends, growth of a wrapped ring in
+/* alloc/deque.h: FIFO/LIFO orders at both ends, growth of a wrapped ring in
  * both of its unwrapping cases, a randomized comparison against a plain
  * array, bounds panics, and allocation failure. */
 #include <setjmp.h>
@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "lib/deque.h"
+#include "alloc/deque.h"
 #include "lib_expect_panic.h"
 #include "lib_test_alloc.h"
 

@@ -15,8 +15,8 @@
  *
  * Zero-size element types are not supported (elem_size must be > 0).
  */
-#ifndef KEEL_LIB_RAW_ARRAY_H
-#define KEEL_LIB_RAW_ARRAY_H
+#ifndef KEEL_ALLOC_RAW_ARRAY_H
+#define KEEL_ALLOC_RAW_ARRAY_H
 
 #include <stdbool.h>
 #include <stddef.h>

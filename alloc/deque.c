@@ -1,11 +1,11 @@
 /* The untyped core of DEQUE(T): a growable ring buffer (see deque.h). */
-#include "lib/deque.h"
+#include "alloc/deque.h"
 
 #include <stdint.h>
 
+#include "alloc/raw_array.h"
 #include "lib/kstring.h"
 #include "lib/panic.h"
-#include "lib/raw_array.h"
 
 /* Physical slot of logical index i (i <= cap). */
 static size_t slot(const struct deque_raw *q, size_t i)

@@ -1,4 +1,4 @@
-/* lib/kstr.h: appends and formatted appends produce exact strings; kasprintf
+/* alloc/kstr.h: appends and formatted appends produce exact strings; kasprintf
  * allocates exactly; failures leave the string unchanged and leak nothing. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
+#include "alloc/kstr.h"
 #include "lib/fmt.h"
-#include "lib/kstr.h"
 #include "lib_expect_panic.h"
 #include "lib_test_alloc.h"
 #include "mm/heap/kalloc.h"

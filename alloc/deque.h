@@ -20,8 +20,8 @@
  * no variables are declared. Aborting forms panic through the kalloc error
  * handler; try_ forms return false and leave the deque unchanged.
  */
-#ifndef KEEL_LIB_DEQUE_H
-#define KEEL_LIB_DEQUE_H
+#ifndef KEEL_ALLOC_DEQUE_H
+#define KEEL_ALLOC_DEQUE_H
 
 #include <stdalign.h>
 #include <stdbool.h>
@@ -88,7 +88,7 @@ struct deque_raw {
 /* Frees the buffer; the deque is empty and reusable. Elements are not dropped. */
 #define deque_free(q)  deque_raw_free(&(q)->raw, DEQUE_ELEM_SIZE_(q), DEQUE_ELEM_ALIGN_(q))
 
-/* ---- untyped core (lib/deque.c) ---- */
+/* ---- untyped core (alloc/deque.c) ---- */
 
 void *deque_raw_at(const struct deque_raw *q, size_t i, size_t elem_size);
 void *deque_raw_front(const struct deque_raw *q, size_t elem_size);

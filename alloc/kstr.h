@@ -19,8 +19,8 @@
  * "capacity overflow"); try_ forms return false and leave the string exactly
  * as it was, also for kstr_appendf (the output is measured first).
  */
-#ifndef KEEL_LIB_KSTR_H
-#define KEEL_LIB_KSTR_H
+#ifndef KEEL_ALLOC_KSTR_H
+#define KEEL_ALLOC_KSTR_H
 
 #include <stdarg.h>
 #include <stdbool.h>

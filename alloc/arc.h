@@ -14,8 +14,8 @@
  * decrement is acq_rel, so everything any CPU did to the value before its
  * arc_drop happens-before the destructor, which runs exactly once.
  */
-#ifndef KEEL_LIB_ARC_H
-#define KEEL_LIB_ARC_H
+#ifndef KEEL_ALLOC_ARC_H
+#define KEEL_ALLOC_ARC_H
 
 #include <stdalign.h>
 #include <stddef.h>
