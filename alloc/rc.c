@@ -1,83 +1,34 @@
-/* Rc: single-CPU reference counting (see rc.h). */
+/* Rc: single-CPU reference counting (see rc.h) on the shared core
+ * (refcount.h), with a plain integer count. */
 #include "alloc/rc.h"
 
 #include <stdint.h>
 
-#include "alloc/prefix_block.h"
-#include "lib/kstring.h"
+#include "alloc/refcount.h"
 #include "lib/panic.h"
 
-struct rc_header {
-    size_t strong;
-    rc_dtor_fn dtor;
-    struct layout value_layout;
-};
-
-static struct rc_header *header_of(const void *value)
+static void plain_init(union refcount *count)
 {
-    return (struct rc_header *)value - 1;
+    count->plain = 1;
 }
 
-/* A new block holding a header with count 1 before a value of `layout`;
- * the value's address, or NULL (only with `try_`). */
-static void *new_value(struct layout layout, rc_dtor_fn dtor, bool try_)
+static void plain_acquire(union refcount *count)
 {
-    void *v = prefix_block_alloc(sizeof(struct rc_header), alignof(struct rc_header), layout, try_,
-                                 "rc_new");
-    if (v != NULL)
-        *header_of(v) = (struct rc_header){.strong = 1, .dtor = dtor, .value_layout = layout};
-    return v;
-}
-
-void *rc_new(struct layout layout, rc_dtor_fn dtor)
-{
-    return new_value(layout, dtor, false);
-}
-
-void *try_rc_new(struct layout layout, rc_dtor_fn dtor)
-{
-    return new_value(layout, dtor, true);
-}
-
-void *rc_new_copy(struct layout layout, rc_dtor_fn dtor, const void *value)
-{
-    void *v = rc_new(layout, dtor);
-    memcpy(v, value, layout.size);
-    return v;
-}
-
-void *try_rc_new_copy(struct layout layout, rc_dtor_fn dtor, const void *value)
-{
-    void *v = try_rc_new(layout, dtor);
-    if (v != NULL)
-        memcpy(v, value, layout.size);
-    return v;
-}
-
-void *rc_clone(const void *value)
-{
-    struct rc_header *h = header_of(value);
-    KASSERT(h->strong != 0);
-    if (h->strong == SIZE_MAX)
+    KASSERT(count->plain != 0);
+    if (count->plain == SIZE_MAX)
         panic("rc_clone: reference count overflow");
-    h->strong++;
-    return (void *)value;
+    count->plain++;
 }
 
-size_t rc_strong_count(const void *value)
+static bool plain_release(union refcount *count)
 {
-    return header_of(value)->strong;
+    KASSERT(count->plain != 0);
+    return --count->plain == 0;
 }
 
-void rc_drop(void *value)
+static size_t plain_load(const union refcount *count)
 {
-    if (value == NULL)
-        return;
-    struct rc_header *h = header_of(value);
-    KASSERT(h->strong != 0);
-    if (--h->strong != 0)
-        return;
-    if (h->dtor != NULL)
-        h->dtor(value);
-    prefix_block_free(value, sizeof(struct rc_header), alignof(struct rc_header), h->value_layout);
+    return count->plain;
 }
+
+REFCOUNT_DEFINE_API(rc, plain_init, plain_acquire, plain_release, plain_load)

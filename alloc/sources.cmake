@@ -8,6 +8,7 @@ set(KEEL_ALLOC_PORTABLE_SOURCES
     alloc/prefix_block.c
     alloc/rc.c
     alloc/arc.c
+    alloc/refcount.c
     alloc/deque.c
     alloc/binheap.c
     alloc/omap.c
