@@ -10,7 +10,7 @@
 #include "alloc/vec.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/kernel.h"
-#include "kernel/print.h"
+#include "lib/print.h"
 
 typedef VEC(int) int_vec;
 

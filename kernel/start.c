@@ -13,7 +13,7 @@
 #include "kernel/console/serial.h"
 #include "kernel/console/vga.h"
 #include "kernel/kernel.h"
-#include "kernel/print.h"
+#include "lib/print.h"
 #include "mm/multiboot2.h"
 
 extern uint64_t boot_pml4[512];

@@ -3,8 +3,8 @@
 #include "kernel/arch/x86_64/interrupts.h"
 #include "kernel/console/console.h"
 #include "kernel/keyboard.h"
-#include "kernel/print.h"
 #include "kernel/ps2.h"
+#include "lib/print.h"
 
 #define PS2_DATA   0x60
 #define PS2_STATUS 0x64
