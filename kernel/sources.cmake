@@ -30,4 +30,5 @@ set(KEEL_KERNEL_SOURCES
     kernel/arch/x86_64/pit.c
     kernel/arch/x86_64/probe.S
     kernel/arch/x86_64/qemu_exit.c
+    kernel/arch/x86_64/string.c
 )

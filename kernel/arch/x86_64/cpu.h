@@ -54,6 +54,12 @@ static inline void invlpg(uint64_t virt)
     __asm__ volatile("invlpg (%0)" : : "r"(virt) : "memory");
 }
 
+/* Drops every non-global TLB entry: CR3 written with its own value. */
+static inline void tlb_flush_all(void)
+{
+    write_cr3(read_cr3());
+}
+
 static inline uint64_t rdtsc(void)
 {
     uint32_t lo, hi;
@@ -71,6 +77,13 @@ static inline uint64_t read_rflags(void)
 static inline void cpu_halt(void)
 {
     __asm__ volatile("hlt");
+}
+
+/* Enables interrupts and sleeps until one arrives: sti's one-instruction
+ * shadow makes the pair atomic, so no interrupt slips in before the hlt. */
+static inline void cpu_wait_for_interrupt(void)
+{
+    __asm__ volatile("sti; hlt");
 }
 
 /* Halts with interrupts off: nothing wakes the CPU again. */

@@ -13,6 +13,10 @@
 #include <stdint.h>
 
 void kernel_map_init(void);
+/* Removes the identity map of low memory that only the 32-bit boot code
+ * needed (boot_pml4's first entry): from here on a NULL (or any low)
+ * pointer faults. */
+void kernel_map_drop_identity(void);
 bool cpu_has_nx(void);
 
 /* Linker symbols (boot/linker.ld). */
