@@ -5,7 +5,10 @@
 #ifndef KEEL_ARCH_X86_64_CPU_H
 #define KEEL_ARCH_X86_64_CPU_H
 
+#include <stdbool.h>
 #include <stdint.h>
+
+#include "boot/layout.h"
 
 static inline void outb(uint16_t port, uint8_t value)
 {
@@ -91,6 +94,16 @@ _Noreturn static inline void cpu_halt_forever(void)
 {
     for (;;)
         __asm__ volatile("cli; hlt");
+}
+
+/* Whether the CPU has no-execute pages: what the boot code's CPUID found
+ * (boot/entry32.S, which also turned EFER.NXE on with it). */
+extern uint8_t boot_cpu_has_nx;
+
+static inline bool cpu_has_nx(void)
+{
+    /* boot_cpu_has_nx lives in the boot image: reach it through the direct map. */
+    return *(volatile uint8_t *)(PHYS_OFFSET + (uintptr_t)&boot_cpu_has_nx) != 0;
 }
 
 #define RFLAGS_IF (1ull << 9)

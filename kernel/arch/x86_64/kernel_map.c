@@ -14,16 +14,9 @@
 
 extern uint64_t boot_pml4[512];
 extern uint64_t boot_pdpt_high[512];
-extern uint8_t boot_cpu_has_nx;
 
 static uint64_t kernel_pd[512] __attribute__((aligned(4096)));
 static uint64_t kernel_pt[KERNEL_MAP_TABLES][512] __attribute__((aligned(4096)));
-
-bool cpu_has_nx(void)
-{
-    /* boot_cpu_has_nx lives in the boot image: reach it through the direct map. */
-    return *(volatile uint8_t *)(PHYS_OFFSET + (uintptr_t)&boot_cpu_has_nx) != 0;
-}
 
 static uint64_t phys_of_image(const void *virt)
 {

@@ -9,7 +9,6 @@
 #ifndef KEEL_ARCH_X86_64_KERNEL_MAP_H
 #define KEEL_ARCH_X86_64_KERNEL_MAP_H
 
-#include <stdbool.h>
 #include <stdint.h>
 
 void kernel_map_init(void);
@@ -17,7 +16,6 @@ void kernel_map_init(void);
  * needed (boot_pml4's first entry): from here on a NULL (or any low)
  * pointer faults. */
 void kernel_map_drop_identity(void);
-bool cpu_has_nx(void);
 
 /* Linker symbols (boot/linker.ld). */
 extern char __kernel_text_start[], __kernel_text_end[];
