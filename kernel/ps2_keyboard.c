@@ -1,13 +1,10 @@
 /* The IRQ 1 half of the keyboard: read the scancode, decode, echo, queue. */
-#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/i8042.h"
 #include "kernel/arch/x86_64/interrupts.h"
 #include "kernel/console/console.h"
 #include "kernel/keyboard.h"
 #include "kernel/ps2.h"
 #include "lib/print.h"
-
-#define PS2_DATA   0x60
-#define PS2_STATUS 0x64
 
 static struct keyboard_state state;
 /* Single producer (the IRQ), single consumer (keyboard_read_char). */
@@ -17,7 +14,7 @@ static volatile unsigned head, tail;
 static void on_keyboard(struct interrupt_frame *frame)
 {
     (void)frame;
-    char c = keyboard_decode(&state, inb(PS2_DATA));
+    char c = keyboard_decode(&state, i8042_read_data());
     if (c == 0)
         return;
     console_write(&c, 1);
@@ -27,19 +24,9 @@ static void on_keyboard(struct interrupt_frame *frame)
     }
 }
 
-static uint8_t read_status(void)
-{
-    return inb(PS2_STATUS);
-}
-
-static uint8_t read_data(void)
-{
-    return inb(PS2_DATA);
-}
-
 void keyboard_init(enum acpi_ps2 firmware)
 {
-    static const struct ps2_ports ports = {read_status, read_data};
+    static const struct ps2_ports ports = {i8042_read_status, i8042_read_data};
     enum ps2_probe probe = ps2_probe(firmware, &ports);
     if (probe != PS2_READY) {
         kprintf("%s\n", ps2_probe_message(probe));

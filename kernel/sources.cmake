@@ -31,4 +31,5 @@ set(KEEL_KERNEL_SOURCES
     kernel/arch/x86_64/probe.S
     kernel/arch/x86_64/qemu_exit.c
     kernel/arch/x86_64/string.c
+    kernel/arch/x86_64/uart.c
 )
