@@ -31,7 +31,7 @@ static bool atomic_count_release(union refcount *count)
 
 static size_t atomic_count_load(const union refcount *count)
 {
-    return atomic_load_explicit(&((union refcount *)count)->atomic, memory_order_acquire);
+    return atomic_load_explicit(&count->atomic, memory_order_acquire);
 }
 
 REFCOUNT_DEFINE_API(arc, atomic_count_init, atomic_count_acquire, atomic_count_release,

@@ -34,7 +34,7 @@ struct refcount_ops {
 typedef void (*refcount_dtor_fn)(void *value);
 
 /* A new block, count 1, holding an uninitialised value of `layout` (a copy
- * of value[0 .. layout.size) when `copy` is not NULL); the value's
+ * of copy[0 .. layout.size) when `copy` is not NULL); the value's
  * address. Without `try_` exhaustion panics through the kalloc error handler;
  * with it, returns NULL. */
 void *refcount_new(const struct refcount_ops *ops, struct layout layout, refcount_dtor_fn dtor,
