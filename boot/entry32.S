@@ -13,6 +13,7 @@
  *      write protection, loads a 64-bit GDT and far-jumps to 64-bit code.
  */
 #include "boot/layout.h"
+#include "mm/page_flags.h"
 
 #define MB2_BOOTLOADER_MAGIC 0x36d76289
 #define COM1                 0x3f8
@@ -20,8 +21,6 @@
 #define EFER_MSR             0xc0000080
 #define EFER_LME             (1 << 8)
 #define EFER_NXE             (1 << 11)
-#define PTE_PRESENT_WRITABLE 0x3
-#define PTE_HUGE             0x80
 
     .section .boot.bss, "aw", @nobits
     .balign 4096
@@ -146,30 +145,30 @@ build_page_tables:
     pop %edi
 
     mov $boot_pdpt_low, %eax
-    or $PTE_PRESENT_WRITABLE, %eax
+    or $(PAGE_PRESENT | PAGE_WRITABLE), %eax
     mov %eax, boot_pml4                 /* identity map, removed by C */
     mov %eax, boot_pml4 + 256 * 8       /* direct map at PHYS_OFFSET */
     mov $boot_pdpt_high, %eax
-    or $PTE_PRESENT_WRITABLE, %eax
+    or $(PAGE_PRESENT | PAGE_WRITABLE), %eax
     mov %eax, boot_pml4 + 511 * 8
 
     xor %ecx, %ecx                      /* pdpt_low[0..3] -> boot_pd[0..3] */
 1:  mov %ecx, %eax
     shl $12, %eax
     add $boot_pd, %eax
-    or $PTE_PRESENT_WRITABLE, %eax
+    or $(PAGE_PRESENT | PAGE_WRITABLE), %eax
     mov %eax, boot_pdpt_low(, %ecx, 8)
     inc %ecx
     cmp $4, %ecx
     jb 1b
     mov $boot_pd, %eax                  /* KERNEL_VMA -> physical 0 */
-    or $PTE_PRESENT_WRITABLE, %eax
+    or $(PAGE_PRESENT | PAGE_WRITABLE), %eax
     mov %eax, boot_pdpt_high + 510 * 8
 
     xor %ecx, %ecx                      /* boot_pd[j] = j * 2 MiB, huge */
 2:  mov %ecx, %eax
     shl $21, %eax
-    or $(PTE_PRESENT_WRITABLE | PTE_HUGE), %eax
+    or $(PAGE_PRESENT | PAGE_WRITABLE | PAGE_HUGE), %eax
     mov %eax, boot_pd(, %ecx, 8)
     mov %ecx, %eax
     shr $11, %eax                       /* bits 32+ of j * 2 MiB */

@@ -6,9 +6,11 @@
 #include "kernel/arch/x86_64/arch.h"
 #include "kernel/arch/x86_64/exceptions.h"
 #include "kernel/kernel.h"
+#include "kernel/keyboard.h"
 #include "kernel/memory.h"
-#include "kernel/print.h"
+#include "lib/irq.h"
 #include "lib/panic.h"
+#include "lib/print.h"
 #include "mm/heap/heap.h"
 #include "mm/heap/selected.h"
 #if KEEL_HARDENED
@@ -75,8 +77,10 @@ static enum acpi_ps2 firmware_ps2_controller(void)
 
 void kernel_init(const struct boot_handoff *boot)
 {
-    arch_init();                                  /* GDT, IDT, kernel pages, PICs */
-    memory_init(boot);                            /* boot information, frames, direct map */
-    arch_init_devices(firmware_ps2_controller()); /* timer, keyboard, interrupts on */
+    arch_init();                              /* GDT, IDT, kernel pages, PICs */
+    memory_init(boot);                        /* boot information, frames, direct map */
+    arch_init_timer();                        /* PIT: IRQ 0 */
+    keyboard_init(firmware_ps2_controller()); /* IRQ 1, if a controller answers */
+    irq_enable();                             /* interrupts on */
     heap_setup();
 }

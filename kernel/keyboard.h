@@ -3,7 +3,7 @@
  *
  * keyboard_decode() is the portable part: it turns scancodes into characters,
  * tracking shift, caps lock and ctrl. The IRQ 1 driver
- * (kernel/arch/x86_64/ps2_keyboard.c) feeds it, echoes each character on the
+ * (kernel/ps2_keyboard.c) feeds it, echoes each character on the
  * console and queues it for keyboard_read_char().
  */
 #ifndef KEEL_KERNEL_KEYBOARD_H

@@ -5,12 +5,12 @@
  * cloned once and dropped once. Then the boot figure: TSC cycles from
  * kernel_entry() to the seed's last line (docs/bench.md).
  */
+#include "alloc/box.h"
+#include "alloc/rc.h"
+#include "alloc/vec.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/kernel.h"
-#include "kernel/print.h"
-#include "lib/box.h"
-#include "lib/rc.h"
-#include "lib/vec.h"
+#include "lib/print.h"
 
 typedef VEC(int) int_vec;
 

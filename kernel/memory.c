@@ -3,8 +3,8 @@
 #include "boot/layout.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/kernel_map.h"
-#include "kernel/print.h"
 #include "lib/panic.h"
+#include "lib/print.h"
 
 static struct mb2_info boot_info;
 static struct frame_allocator frames;

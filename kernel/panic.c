@@ -4,9 +4,9 @@
 
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/console/console.h"
-#include "kernel/print.h"
 #include "lib/fmt.h"
 #include "lib/irq.h"
+#include "lib/print.h"
 
 static panic_hook_fn panic_hook;
 static bool panicking;

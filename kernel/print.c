@@ -1,4 +1,4 @@
-#include "kernel/print.h"
+#include "lib/print.h"
 
 #include "kernel/console/console.h"
 #include "lib/fmt.h"

@@ -8,6 +8,7 @@ set(KEEL_KERNEL_SOURCES
     kernel/keyboard.c
     kernel/acpi.c
     kernel/ps2.c
+    kernel/ps2_keyboard.c
     kernel/memory.c
     kernel/console/console.c
     kernel/console/fb_check.c
@@ -28,6 +29,7 @@ set(KEEL_KERNEL_SOURCES
     kernel/arch/x86_64/pic.c
     kernel/arch/x86_64/pit.c
     kernel/arch/x86_64/probe.S
-    kernel/arch/x86_64/ps2_keyboard.c
     kernel/arch/x86_64/qemu_exit.c
+    kernel/arch/x86_64/string.c
+    kernel/arch/x86_64/uart.c
 )

@@ -13,22 +13,10 @@
 #include "kernel/console/serial.h"
 #include "kernel/console/vga.h"
 #include "kernel/kernel.h"
-#include "kernel/print.h"
+#include "lib/print.h"
 #include "mm/multiboot2.h"
 
-extern uint64_t boot_pml4[512];
-
 void kernel_entry(uint64_t magic, uint64_t mbi_phys);
-
-/* Removes the identity map of low memory that only the 32-bit boot code
- * needed: from here on a NULL (or any low) pointer faults. boot_pml4 is
- * linked at its physical address, so it is reached through the direct map. */
-static void drop_identity_map(void)
-{
-    uint64_t *pml4 = (uint64_t *)(PHYS_OFFSET + (uintptr_t)boot_pml4);
-    pml4[0] = 0;
-    write_cr3(read_cr3());
-}
 
 /* The console the boot loader's framebuffer tag asks for. */
 enum screen {
@@ -137,7 +125,7 @@ uint64_t kernel_entry_tsc;
 void kernel_entry(uint64_t magic, uint64_t mbi_phys)
 {
     kernel_entry_tsc = rdtsc();
-    drop_identity_map();
+    kernel_map_drop_identity();
     consoles_init((const void *)(PHYS_OFFSET + mbi_phys), mbi_phys);
 
     struct boot_handoff boot = {
@@ -152,5 +140,5 @@ void kernel_entry(uint64_t magic, uint64_t mbi_phys)
 _Noreturn void kernel_idle(void)
 {
     for (;;)
-        __asm__ volatile("sti; hlt");
+        cpu_wait_for_interrupt();
 }

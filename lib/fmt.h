@@ -2,7 +2,7 @@
  * fmt: keel's one formatter.
  *
  * printf-style formatting into any sink: the kernel consoles (kprintf), a
- * fixed buffer (ksnprintf), a growable string (lib/kstr.h). Supported:
+ * fixed buffer (ksnprintf), a growable string (alloc/kstr.h). Supported:
  *   %d %i %u %x %X %o %p %s %c %%
  *   length modifiers hh h l ll z t j   (e.g. %zu %lu %llx)
  *   flags - 0 + space #, a field width and precision (numbers, or *)

@@ -1,25 +1,13 @@
 /*
  * The C library's memory and string functions for the kernel. The compiler
  * may emit calls to memcpy/memset/memmove/memcmp by itself (struct copies,
- * zeroing), so these must exist under their standard names.
+ * zeroing), so these must exist under their standard names. memcpy and
+ * memset are the architecture's (kernel/arch/x86_64/string.c); the rest is
+ * portable C.
  */
 #include "lib/kstring.h"
 
 #include <stdint.h>
-
-void *memcpy(void *restrict dst, const void *restrict src, size_t n)
-{
-    void *ret = dst;
-    __asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
-    return ret;
-}
-
-void *memset(void *dst, int c, size_t n)
-{
-    void *ret = dst;
-    __asm__ volatile("rep stosb" : "+D"(dst), "+c"(n) : "a"(c) : "memory");
-    return ret;
-}
 
 void *memmove(void *dst, const void *src, size_t n)
 {

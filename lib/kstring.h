@@ -1,9 +1,11 @@
 /*
  * The C library's memory and string functions, for freestanding code.
  *
- * The kernel links lib/kstring.c; host builds resolve the same names to the
- * host C library (and its sanitizer interceptors), so portable code includes
- * this header instead of <string.h>.
+ * The kernel links lib/kstring.c and, for memcpy and memset, the
+ * architecture's string instructions (kernel/arch/x86_64/string.c); host
+ * builds resolve the same names to the host C library (and its sanitizer
+ * interceptors), so portable code includes this header instead of
+ * <string.h>.
  */
 #ifndef KEEL_LIB_KSTRING_H
 #define KEEL_LIB_KSTRING_H

@@ -29,7 +29,7 @@ static inline void spin_lock(struct spinlock *lock)
         if (!atomic_exchange_explicit(&lock->locked, true, memory_order_acquire))
             return;
         while (atomic_load_explicit(&lock->locked, memory_order_relaxed))
-            __builtin_ia32_pause();
+            cpu_relax();
     }
 }
 

@@ -27,17 +27,7 @@
 
 #include "mm/addr.h"
 #include "mm/frame.h"
-
-#define PAGE_PRESENT       ((uint64_t)1 << 0)
-#define PAGE_WRITABLE      ((uint64_t)1 << 1)
-#define PAGE_USER          ((uint64_t)1 << 2)
-#define PAGE_WRITE_THROUGH ((uint64_t)1 << 3)
-#define PAGE_NO_CACHE      ((uint64_t)1 << 4)
-#define PAGE_ACCESSED      ((uint64_t)1 << 5)
-#define PAGE_DIRTY         ((uint64_t)1 << 6)
-#define PAGE_HUGE          ((uint64_t)1 << 7) /* in a level-2/3 entry: a leaf */
-#define PAGE_GLOBAL        ((uint64_t)1 << 8)
-#define PAGE_NO_EXECUTE    ((uint64_t)1 << 63) /* needs EFER.NXE, else reserved */
+#include "mm/page_flags.h"
 
 /* The physical address bits of an entry (4 KiB granularity). */
 #define PTE_ADDR_MASK ((uint64_t)0x000ffffffffff000)

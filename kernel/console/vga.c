@@ -1,7 +1,7 @@
 #include "kernel/console/vga.h"
 
 #include "boot/layout.h"
-#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/vga_crtc.h"
 #include "kernel/console/textgrid.h"
 #include "lib/kstring.h"
 
@@ -28,11 +28,7 @@ static void vga_scroll(void *ctx, uint8_t attr)
 static void vga_cursor(void *ctx, int row, int col)
 {
     (void)ctx;
-    uint16_t pos = (uint16_t)(row * VGA_COLUMNS + col);
-    outb(0x3d4, 0x0f);
-    outb(0x3d5, pos & 0xff);
-    outb(0x3d4, 0x0e);
-    outb(0x3d5, pos >> 8);
+    vga_crtc_set_cursor((uint16_t)(row * VGA_COLUMNS + col));
 }
 
 static const struct textgrid_ops vga_ops = {

@@ -3,16 +3,16 @@
  * kernel (the host tests cover their edge cases under sanitizers). Ends
  * with a heap check and the same live-allocation count it started with.
  */
-#include "lib/arc.h"
-#include "lib/binheap.h"
-#include "lib/box.h"
-#include "lib/deque.h"
-#include "lib/kstr.h"
+#include "alloc/arc.h"
+#include "alloc/binheap.h"
+#include "alloc/box.h"
+#include "alloc/deque.h"
+#include "alloc/kstr.h"
+#include "alloc/omap.h"
+#include "alloc/rc.h"
+#include "alloc/vec.h"
 #include "lib/kstring.h"
 #include "lib/list.h"
-#include "lib/omap.h"
-#include "lib/rc.h"
-#include "lib/vec.h"
 #include "mm/heap/kalloc.h"
 #include "tests/kernel/ktest.h"
 

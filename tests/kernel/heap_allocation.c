@@ -5,11 +5,11 @@
  * interrupt handler while the interrupted code allocates. Built once per
  * allocator that can pass it (tests.cmake).
  */
+#include "alloc/box.h"
+#include "alloc/vec.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/pit.h"
-#include "lib/box.h"
 #include "lib/kstring.h"
-#include "lib/vec.h"
 #include "mm/heap/heap.h"
 #include "mm/heap/kalloc.h"
 #include "tests/kernel/ktest.h"

@@ -1,6 +1,6 @@
 /* heap_dummy: the seed's first run. With the dummy allocator every
  * allocation fails, so the first Box ends in the error handler. */
-#include "lib/box.h"
+#include "alloc/box.h"
 #include "tests/kernel/ktest.h"
 
 KTEST_SHOULD_PANIC(dummy_allocator_fails_the_first_box,

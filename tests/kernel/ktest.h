@@ -21,8 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kernel/print.h"
 #include "lib/panic.h"
+#include "lib/print.h"
 
 struct ktest {
     const char *name;

@@ -5,8 +5,8 @@
 #include "kernel/arch/x86_64/qemu_exit.h"
 #include "kernel/kernel.h"
 #include "kernel/panic.h"
-#include "kernel/print.h"
 #include "lib/kstring.h"
+#include "lib/print.h"
 #include "tests/kernel/ktest.h"
 #if KEEL_HARDENED
 #include "mm/heap/hardened.h"

@@ -6,8 +6,6 @@
 #include "kernel/arch/x86_64/kernel_map.h"
 #include "kernel/arch/x86_64/pic.h"
 #include "kernel/arch/x86_64/pit.h"
-#include "kernel/keyboard.h"
-#include "lib/irq.h"
 
 void arch_init(void)
 {
@@ -17,9 +15,7 @@ void arch_init(void)
     pic_init();        /* IRQs 0-15 -> vectors 32-47, all masked */
 }
 
-void arch_init_devices(enum acpi_ps2 ps2)
+void arch_init_timer(void)
 {
     pit_init();
-    keyboard_init(ps2);
-    irq_enable();
 }

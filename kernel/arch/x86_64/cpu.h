@@ -5,7 +5,10 @@
 #ifndef KEEL_ARCH_X86_64_CPU_H
 #define KEEL_ARCH_X86_64_CPU_H
 
+#include <stdbool.h>
 #include <stdint.h>
+
+#include "boot/layout.h"
 
 static inline void outb(uint16_t port, uint8_t value)
 {
@@ -54,6 +57,12 @@ static inline void invlpg(uint64_t virt)
     __asm__ volatile("invlpg (%0)" : : "r"(virt) : "memory");
 }
 
+/* Drops every non-global TLB entry: CR3 written with its own value. */
+static inline void tlb_flush_all(void)
+{
+    write_cr3(read_cr3());
+}
+
 static inline uint64_t rdtsc(void)
 {
     uint32_t lo, hi;
@@ -73,11 +82,28 @@ static inline void cpu_halt(void)
     __asm__ volatile("hlt");
 }
 
+/* Enables interrupts and sleeps until one arrives: sti's one-instruction
+ * shadow makes the pair atomic, so no interrupt slips in before the hlt. */
+static inline void cpu_wait_for_interrupt(void)
+{
+    __asm__ volatile("sti; hlt");
+}
+
 /* Halts with interrupts off: nothing wakes the CPU again. */
 _Noreturn static inline void cpu_halt_forever(void)
 {
     for (;;)
         __asm__ volatile("cli; hlt");
+}
+
+/* Whether the CPU has no-execute pages: what the boot code's CPUID found
+ * (boot/entry32.S, which also turned EFER.NXE on with it). */
+extern uint8_t boot_cpu_has_nx;
+
+static inline bool cpu_has_nx(void)
+{
+    /* boot_cpu_has_nx lives in the boot image: reach it through the direct map. */
+    return *(volatile uint8_t *)(PHYS_OFFSET + (uintptr_t)&boot_cpu_has_nx) != 0;
 }
 
 #define RFLAGS_IF (1ull << 9)

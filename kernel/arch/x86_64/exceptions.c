@@ -2,9 +2,9 @@
 
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/gdt.h"
-#include "kernel/print.h"
 #include "lib/fmt.h"
 #include "lib/panic.h"
+#include "lib/print.h"
 
 static const char *const names[32] = {
     "DIVIDE ERROR",

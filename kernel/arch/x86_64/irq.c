@@ -1,4 +1,4 @@
-/* lib/irq.h on x86_64: the interrupt flag (RFLAGS.IF). */
+/* lib/irq.h on x86_64: the interrupt flag (RFLAGS.IF), pause. */
 #include "lib/irq.h"
 
 #include "kernel/arch/x86_64/cpu.h"
@@ -29,4 +29,9 @@ void irq_disable(void)
 bool irq_enabled(void)
 {
     return (read_rflags() & RFLAGS_IF) != 0;
+}
+
+void cpu_relax(void)
+{
+    __asm__ volatile("pause");
 }

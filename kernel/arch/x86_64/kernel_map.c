@@ -7,26 +7,16 @@
 #include "kernel/arch/x86_64/exceptions.h"
 #include "lib/panic.h"
 #include "mm/addr.h"
-
-#define PTE_PRESENT  (1ull << 0)
-#define PTE_WRITABLE (1ull << 1)
-#define PTE_GLOBAL   (1ull << 8)
-#define PTE_NX       (1ull << 63)
+#include "mm/paging.h"
 
 /* The kernel may span up to KERNEL_MAP_TABLES x 2 MiB of virtual space. */
 #define KERNEL_MAP_TABLES 4
 
+extern uint64_t boot_pml4[512];
 extern uint64_t boot_pdpt_high[512];
-extern uint8_t boot_cpu_has_nx;
 
 static uint64_t kernel_pd[512] __attribute__((aligned(4096)));
 static uint64_t kernel_pt[KERNEL_MAP_TABLES][512] __attribute__((aligned(4096)));
-
-bool cpu_has_nx(void)
-{
-    /* boot_cpu_has_nx lives in the boot image: reach it through the direct map. */
-    return *(volatile uint8_t *)(PHYS_OFFSET + (uintptr_t)&boot_cpu_has_nx) != 0;
-}
 
 static uint64_t phys_of_image(const void *virt)
 {
@@ -36,10 +26,10 @@ static uint64_t phys_of_image(const void *virt)
 static uint64_t flags_for(uintptr_t page, uint64_t nx)
 {
     if (page >= (uintptr_t)__kernel_text_start && page < (uintptr_t)__kernel_text_end)
-        return PTE_PRESENT | PTE_GLOBAL;
+        return PAGE_PRESENT | PAGE_GLOBAL;
     if (page >= (uintptr_t)__kernel_rodata_start && page < (uintptr_t)__kernel_rodata_end)
-        return PTE_PRESENT | PTE_GLOBAL | nx;
-    return PTE_PRESENT | PTE_WRITABLE | PTE_GLOBAL | nx;
+        return PAGE_PRESENT | PAGE_GLOBAL | nx;
+    return PAGE_PRESENT | PAGE_WRITABLE | PAGE_GLOBAL | nx;
 }
 
 static const char *describe_stack_guard(uint64_t address)
@@ -51,7 +41,7 @@ static const char *describe_stack_guard(uint64_t address)
 
 void kernel_map_init(void)
 {
-    uint64_t nx = cpu_has_nx() ? PTE_NX : 0;
+    uint64_t nx = cpu_has_nx() ? PAGE_NO_EXECUTE : 0;
     uintptr_t first = (uintptr_t)__kernel_text_start;
     uintptr_t last = (uintptr_t)__kernel_data_end;
     uintptr_t region = first & ~(uintptr_t)(PAGE_SIZE_2M - 1);
@@ -68,11 +58,19 @@ void kernel_map_init(void)
     }
     size_t pd_first = (region - KERNEL_VMA) / PAGE_SIZE_2M;
     for (size_t t = 0; t < KERNEL_MAP_TABLES; t++)
-        kernel_pd[pd_first + t] = phys_of_image(kernel_pt[t]) | PTE_PRESENT | PTE_WRITABLE;
+        kernel_pd[pd_first + t] = phys_of_image(kernel_pt[t]) | PAGE_PRESENT | PAGE_WRITABLE;
 
     /* KERNEL_VMA's PDPT entry (510) now points at the new PD. */
     uint64_t *pdpt = (uint64_t *)(PHYS_OFFSET + (uintptr_t)boot_pdpt_high);
-    pdpt[510] = phys_of_image(kernel_pd) | PTE_PRESENT | PTE_WRITABLE;
-    write_cr3(read_cr3());
+    pdpt[510] = phys_of_image(kernel_pd) | PAGE_PRESENT | PAGE_WRITABLE;
+    tlb_flush_all();
     fault_add_address_describer(describe_stack_guard);
+}
+
+void kernel_map_drop_identity(void)
+{
+    /* boot_pml4 is linked at its physical address: reach it through the direct map. */
+    uint64_t *pml4 = (uint64_t *)(PHYS_OFFSET + (uintptr_t)boot_pml4);
+    pml4[0] = 0;
+    tlb_flush_all();
 }

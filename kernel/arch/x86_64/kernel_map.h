@@ -9,11 +9,13 @@
 #ifndef KEEL_ARCH_X86_64_KERNEL_MAP_H
 #define KEEL_ARCH_X86_64_KERNEL_MAP_H
 
-#include <stdbool.h>
 #include <stdint.h>
 
 void kernel_map_init(void);
-bool cpu_has_nx(void);
+/* Removes the identity map of low memory that only the 32-bit boot code
+ * needed (boot_pml4's first entry): from here on a NULL (or any low)
+ * pointer faults. */
+void kernel_map_drop_identity(void);
 
 /* Linker symbols (boot/linker.ld). */
 extern char __kernel_text_start[], __kernel_text_end[];

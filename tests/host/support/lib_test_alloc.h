@@ -1,5 +1,5 @@
 /*
- * A failure-injecting, leak-counting allocator for host tests of lib/.
+ * A failure-injecting, leak-counting allocator for host tests of alloc/.
  *
  * lib_test_alloc_install() puts it behind every kalloc call
  * (kalloc_set_allocator); blocks come from the host's aligned_alloc, so the
