@@ -57,11 +57,11 @@ static void dummy_behind_kalloc_ends_in_the_allocation_error_handler(void **stat
 {
     (void)state;
     a = dummy_allocator(&dummy);
-    kalloc_set_allocator(a);
+    kalloc_install((struct kalloc_heap){.allocator = a});
     assert_null(try_kmalloc(8));
     EXPECT_PANIC(kmalloc(8), "allocation error");
     assert_string_equal(host_panic_message, "allocation error: Layout { size: 8, align: 16 }");
-    kalloc_set_allocator((struct allocator){0});
+    kalloc_install((struct kalloc_heap){0});
 }
 
 int main(void)

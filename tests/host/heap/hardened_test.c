@@ -596,7 +596,7 @@ static void kalloc_passes_its_caller_to_the_wrapper(void **state)
     (void)state;
     open_heap();
     hardened_set_caller(hs, kalloc_caller);
-    struct allocator old = kalloc_set_allocator(h.a);
+    struct kalloc_heap old = kalloc_install((struct kalloc_heap){.allocator = h.a});
     assert_null(kalloc_caller());
     void *a = kalloc((struct layout){24, 8});
     void *b = kmalloc(10);
@@ -616,7 +616,7 @@ static void kalloc_passes_its_caller_to_the_wrapper(void **state)
     kfree(b);
     kdealloc(a, (struct layout){24, 8});
     assert_int_equal(hardened_report_leaks(hs, 3, text_sink, &t), 0);
-    kalloc_set_allocator(old);
+    kalloc_install(old);
     test_heap_close(&h);
 }
 
