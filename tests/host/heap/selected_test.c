@@ -1,5 +1,6 @@
-/* mm/heap/selected: the build-time allocator, installed behind kalloc over a
- * host region, serving kmalloc/krealloc/kfree and growing on demand. */
+/* The build-time allocator (heap_selected_allocator(), generated from
+ * mm/heap/selected.c.in), installed behind kalloc over a host region,
+ * serving kmalloc/krealloc/kfree and growing on demand. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,8 +10,8 @@
 
 #include <cmocka.h>
 
+#include "mm/heap/heap.h"
 #include "mm/heap/kalloc.h"
-#include "mm/heap/selected.h"
 
 #define KIB ((size_t)1024)
 
