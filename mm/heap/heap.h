@@ -85,7 +85,8 @@ enum heap_error {
 void heap_setup(const struct page_mapper *mapper, struct frame_allocator *frames);
 
 /* The boot line's text after "heap: ", e.g. "100 KiB at 0x444444440000
- * (segfit allocator, hardened, grows to 65536 KiB)"; ksnprintf semantics. */
+ * (segfit allocator, hardened, grows to 65536 KiB)"; ksnprintf semantics.
+ * Kernel builds only, as heap_setup(). */
 size_t heap_summary(char *buf, size_t size);
 
 /* The build's allocator (KEEL_ALLOCATOR) over its one static state, not yet
