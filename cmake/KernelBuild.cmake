@@ -14,31 +14,40 @@ set(KEEL_LINKER_SCRIPT ${PROJECT_SOURCE_DIR}/boot/linker.ld)
 include(boot/sources.cmake)
 include(kernel/sources.cmake)
 
-# Everything but the entry point (kernel_main) and the allocator choice: the
+# What every kernel object is compiled with: the include root, source paths
+# in panic messages relative to the repository (as the seed shows them),
+# the heap options and, with KEEL_HARDENED, the hardened heap (heap_setup()
+# wraps the allocator, kalloc records callers, test kernels print the leak
+# report; off: none of it is compiled).
+add_library(keel_kernel_flags INTERFACE)
+target_include_directories(keel_kernel_flags INTERFACE ${PROJECT_SOURCE_DIR})
+target_compile_options(keel_kernel_flags INTERFACE -fmacro-prefix-map=${PROJECT_SOURCE_DIR}/=)
+target_compile_definitions(keel_kernel_flags INTERFACE
+    KEEL_HEAP_START=${KEEL_HEAP_START}ull
+    KEEL_HEAP_SIZE=${KEEL_HEAP_SIZE}ull
+    KEEL_HEAP_MAX_SIZE=${KEEL_HEAP_MAX_SIZE}ull)
+if(KEEL_HARDENED)
+    target_compile_definitions(keel_kernel_flags INTERFACE KEEL_HARDENED=1)
+endif()
+
+# Everything but the entry point (kernel_main) and the allocators: the
 # production kernel and every test kernel link this. An object library, not
 # an archive: nothing references the multiboot2 header, yet it must be linked.
-# The allocator choice (mm/heap/selected.c) is compiled per kernel, below.
-set(keel_core_portable ${KEEL_PORTABLE_SOURCES})
-list(REMOVE_ITEM keel_core_portable mm/heap/selected.c)
 add_library(keel_core OBJECT
-    ${KEEL_BOOT_SOURCES} ${KEEL_KERNEL_SOURCES} ${keel_core_portable}
+    ${KEEL_BOOT_SOURCES} ${KEEL_KERNEL_SOURCES} ${KEEL_PORTABLE_SOURCES}
     ${KEEL_LIB_KERNEL_SOURCES})
-target_include_directories(keel_core PUBLIC ${PROJECT_SOURCE_DIR})
-# Source paths in panic messages relative to the repository, as the seed shows them.
-target_compile_options(keel_core PUBLIC -fmacro-prefix-map=${PROJECT_SOURCE_DIR}/=)
+target_link_libraries(keel_core PUBLIC keel_kernel_flags)
 target_compile_options(keel_core PRIVATE $<$<COMPILE_LANGUAGE:C>:${KEEL_KERNEL_WARNINGS}>)
 # memmove's backward loop must not be turned into a call to memmove.
 set_source_files_properties(lib/kstring.c PROPERTIES COMPILE_OPTIONS
     $<$<C_COMPILER_ID:GNU>:-fno-tree-loop-distribute-patterns>)
-target_compile_definitions(keel_core PUBLIC
-    KEEL_HEAP_START=${KEEL_HEAP_START}ull
-    KEEL_HEAP_SIZE=${KEEL_HEAP_SIZE}ull
-    KEEL_HEAP_MAX_SIZE=${KEEL_HEAP_MAX_SIZE}ull)
-# The hardened heap: heap_setup() wraps the allocator, kalloc records
-# callers, test kernels print the leak report. Off: none of it is compiled.
-if(KEEL_HARDENED)
-    target_compile_definitions(keel_core PUBLIC KEEL_HARDENED=1)
-endif()
+
+# The allocators, an archive: the linker takes from it only what a kernel
+# references, i.e. the allocator its generated selection names and what
+# that one is built on (kernel.<name>_links_one_allocator checks it).
+add_library(keel_heap_allocators STATIC ${KEEL_HEAP_ALLOCATORS_SOURCES})
+target_link_libraries(keel_heap_allocators PRIVATE keel_kernel_flags)
+target_compile_options(keel_heap_allocators PRIVATE ${KEEL_KERNEL_WARNINGS})
 
 # keel_iso(<name> ELF <target> [GRUB_CFG <file>] [FILES <files...>] [OUTPUT_DIR <dir>])
 # Builds <name>.iso from a kernel ELF target with grub-mkrescue: the GRUB
@@ -63,18 +72,19 @@ endfunction()
 
 # keel_kernel(<name> SOURCES <files...> [ALLOCATOR <name>] [OUTPUT_DIR <dir>]
 #             [GRUB_CFG <file>] [FILES <files...>])
-# Links a kernel ELF from keel_core and <files> (which provide kernel_main),
-# checks its multiboot2 header with grub-file, and builds <name>.iso.
+# Links a kernel ELF from keel_core, <files> (which provide kernel_main) and
+# the allocator ALLOCATOR (default KEEL_ALLOCATOR), checks its multiboot2
+# header with grub-file, and builds <name>.iso.
 function(keel_kernel name)
     cmake_parse_arguments(K "" "ALLOCATOR;OUTPUT_DIR;GRUB_CFG" "SOURCES;DEFINITIONS;FILES" ${ARGN})
     if(NOT K_ALLOCATOR)
         set(K_ALLOCATOR ${KEEL_ALLOCATOR})
     endif()
-    string(TOUPPER ${K_ALLOCATOR} alloc_upper)
+    keel_heap_selected(${K_ALLOCATOR} selected)
 
-    add_executable(${name}.elf ${K_SOURCES} ${PROJECT_SOURCE_DIR}/mm/heap/selected.c)
-    target_link_libraries(${name}.elf PRIVATE keel_core)
-    target_compile_definitions(${name}.elf PRIVATE KEEL_ALLOCATOR_${alloc_upper}=1 ${K_DEFINITIONS})
+    add_executable(${name}.elf ${K_SOURCES} ${selected})
+    target_link_libraries(${name}.elf PRIVATE keel_core keel_heap_allocators)
+    target_compile_definitions(${name}.elf PRIVATE ${K_DEFINITIONS})
     target_compile_options(${name}.elf PRIVATE ${KEEL_KERNEL_WARNINGS})
     target_link_options(${name}.elf PRIVATE -T ${KEEL_LINKER_SCRIPT})
     set_target_properties(${name}.elf PROPERTIES LINK_DEPENDS ${KEEL_LINKER_SCRIPT})

@@ -88,3 +88,19 @@ add_test(NAME kernel.hardened_symbols_follow_the_option
     COMMAND sh ${PROJECT_SOURCE_DIR}/cmake/scripts/check_hardened_symbols.sh
             ${KEEL_KERNEL_BINARY_DIR}/keel.elf ${KEEL_HARDENED})
 set_tests_properties(kernel.hardened_symbols_follow_the_option PROPERTIES LABELS kernel)
+
+# Each kernel links the one allocator it was built with: keel.elf the
+# configured one, each test kernel built with another (tests.cmake) its own.
+function(keel_one_allocator_test kernel elf allocator)
+    add_test(NAME kernel.${kernel}_links_one_allocator
+        COMMAND sh ${PROJECT_SOURCE_DIR}/cmake/scripts/check_allocator_symbols.sh
+                ${KEEL_KERNEL_BINARY_DIR}/${elf} ${allocator})
+    set_tests_properties(kernel.${kernel}_links_one_allocator PROPERTIES LABELS kernel)
+endfunction()
+keel_one_allocator_test(keel keel.elf ${KEEL_ALLOCATOR})
+foreach(test ${KEEL_KERNEL_TESTS})
+    if(KEEL_KERNEL_TEST_ALLOCATOR_${test})
+        keel_one_allocator_test(${test} tests/kernel/${test}.elf
+                                ${KEEL_KERNEL_TEST_ALLOCATOR_${test}})
+    endif()
+endforeach()

@@ -12,41 +12,16 @@
 #include "lib/panic.h"
 #include "lib/print.h"
 #include "mm/heap/heap.h"
-#include "mm/heap/selected.h"
-#if KEEL_HARDENED
-#include "mm/heap/hardened.h"
-#include "mm/heap/kalloc.h"
 
-static struct hardened_heap hardened;
-#define HARDENED_NOTE ", hardened"
-#else
-#define HARDENED_NOTE ""
-#endif
-
-/* The build's allocator; in hardened builds (KEEL_HARDENED) wrapped in the
- * checker, which learns every block's owner from kalloc. */
-static struct allocator heap_allocator(void)
+/* The kernel heap (mm/heap/heap.h): from here on kmalloc and the alloc/
+ * collections work, and a fault in the heap's range is named as such. */
+static void heap_start(void)
 {
-    struct allocator a = heap_selected_allocator();
-#if KEEL_HARDENED
-    a = hardened_wrap(&hardened, a);
-    hardened_set_caller(&hardened, kalloc_caller);
-#endif
-    return a;
-}
-
-/* Maps the heap region and installs the build's allocator over it: from
- * here on kmalloc and the lib/ collections work. */
-static void heap_setup(void)
-{
-    struct heap_config config = HEAP_CONFIG_DEFAULT;
-    enum heap_error err = heap_init(&config, kernel_mapper(), kernel_frames(), heap_allocator());
-    if (err != HEAP_OK)
-        panic("heap initialization failed: %s", heap_strerror(err));
+    heap_setup(kernel_mapper(), kernel_frames());
     fault_add_address_describer(heap_describe_address);
-    kprintf("heap: %zu KiB at %p (%s allocator%s, grows to %zu KiB)\n", heap_size() / 1024,
-            (void *)config.start, heap_selected_allocator_name(), HARDENED_NOTE,
-            config.max_size / 1024);
+    char summary[128];
+    heap_summary(summary, sizeof summary);
+    kprintf("heap: %s\n", summary);
 }
 
 /* ACPI tables are read through the direct map, and only inside one region
@@ -82,5 +57,5 @@ void kernel_init(const struct boot_handoff *boot)
     arch_init_timer();                        /* PIT: IRQ 0 */
     keyboard_init(firmware_ps2_controller()); /* IRQ 1, if a controller answers */
     irq_enable();                             /* interrupts on */
-    heap_setup();
+    heap_start();
 }

@@ -1,31 +1,7 @@
-/* The allocator vtable's dispatch and the GlobalAlloc default bodies. */
+/* The GlobalAlloc default bodies (the dispatchers are inline in allocator.h). */
 #include "mm/heap/allocator.h"
 
 #include "lib/kstring.h"
-
-void *allocator_alloc(const struct allocator *a, struct layout layout)
-{
-    return a->ops->alloc(a->self, layout);
-}
-
-void allocator_dealloc(const struct allocator *a, void *ptr, struct layout layout)
-{
-    a->ops->dealloc(a->self, ptr, layout);
-}
-
-void *allocator_alloc_zeroed(const struct allocator *a, struct layout layout)
-{
-    if (a->ops->alloc_zeroed != NULL)
-        return a->ops->alloc_zeroed(a->self, layout);
-    return allocator_default_alloc_zeroed(a, layout);
-}
-
-void *allocator_realloc(const struct allocator *a, void *ptr, struct layout layout, size_t new_size)
-{
-    if (a->ops->realloc != NULL)
-        return a->ops->realloc(a->self, ptr, layout, new_size);
-    return allocator_default_realloc(a, ptr, layout, new_size);
-}
 
 /* alloc, then zero the whole requested size. NULL if alloc fails. */
 void *allocator_default_alloc_zeroed(const struct allocator *a, struct layout layout)

@@ -2,8 +2,9 @@
  * The allocator vtable: keel's GlobalAlloc.
  *
  * Every allocator design in mm/heap (dummy, bump, linked_list, fixed_block,
- * tlsf) is a `struct allocator`: a state pointer and a table of operations.
- * The four operations of Rust's GlobalAlloc trait come first; the management
+ * tlsf, segfit, and the hardened wrapper around any of them) is a
+ * `struct allocator`: a state pointer and a table of operations. The four
+ * operations of Rust's GlobalAlloc trait come first; the management
  * operations after them are what a kernel heap needs beyond the trait
  * (taking a region, growing and shrinking it, statistics, a consistency
  * walk).
@@ -98,17 +99,78 @@ struct allocator {
     void *self;
 };
 
-/* The calls everyone uses: they apply the default implementations where the
- * allocator has none. Same contracts as above. */
-void *allocator_alloc(const struct allocator *a, struct layout layout);
-void allocator_dealloc(const struct allocator *a, void *ptr, struct layout layout);
-void *allocator_alloc_zeroed(const struct allocator *a, struct layout layout);
-void *allocator_realloc(const struct allocator *a, void *ptr, struct layout layout,
-                        size_t new_size);
-
 /* The trait's default bodies, exported so an allocator can fall back to them. */
 void *allocator_default_alloc_zeroed(const struct allocator *a, struct layout layout);
 void *allocator_default_realloc(const struct allocator *a, void *ptr, struct layout layout,
                                 size_t new_size);
+
+/* The calls everyone uses, one per operation: nobody calls a->ops->...
+ * directly. They apply the defaults where the allocator has none
+ * (alloc_zeroed, realloc; free_tail is 0 and shrink refuses when the
+ * allocator never shrinks). Same contracts as above. Always inlined, at
+ * every optimisation level: a call costs what the raw vtable call costs,
+ * and the allocator sees the dispatcher's caller as its return address
+ * (the hardened heap records it as a block's owner when nothing better is
+ * known). */
+#define ALLOCATOR_DISPATCH static inline __attribute__((always_inline))
+
+ALLOCATOR_DISPATCH void *allocator_alloc(const struct allocator *a, struct layout layout)
+{
+    return a->ops->alloc(a->self, layout);
+}
+
+ALLOCATOR_DISPATCH void allocator_dealloc(const struct allocator *a, void *ptr,
+                                          struct layout layout)
+{
+    a->ops->dealloc(a->self, ptr, layout);
+}
+
+ALLOCATOR_DISPATCH void *allocator_alloc_zeroed(const struct allocator *a, struct layout layout)
+{
+    if (a->ops->alloc_zeroed != NULL)
+        return a->ops->alloc_zeroed(a->self, layout);
+    return allocator_default_alloc_zeroed(a, layout);
+}
+
+ALLOCATOR_DISPATCH void *allocator_realloc(const struct allocator *a, void *ptr,
+                                           struct layout layout, size_t new_size)
+{
+    if (a->ops->realloc != NULL)
+        return a->ops->realloc(a->self, ptr, layout, new_size);
+    return allocator_default_realloc(a, ptr, layout, new_size);
+}
+
+ALLOCATOR_DISPATCH enum allocator_init_error allocator_init(const struct allocator *a, void *start,
+                                                            size_t size)
+{
+    return a->ops->init(a->self, start, size);
+}
+
+ALLOCATOR_DISPATCH bool allocator_extend(const struct allocator *a, size_t more)
+{
+    return a->ops->extend(a->self, more);
+}
+
+ALLOCATOR_DISPATCH size_t allocator_free_tail(const struct allocator *a)
+{
+    return a->ops->free_tail != NULL ? a->ops->free_tail(a->self) : 0;
+}
+
+ALLOCATOR_DISPATCH bool allocator_shrink(const struct allocator *a, size_t less)
+{
+    return a->ops->shrink != NULL && a->ops->shrink(a->self, less);
+}
+
+ALLOCATOR_DISPATCH void allocator_stats(const struct allocator *a, struct heap_stats *out)
+{
+    a->ops->stats(a->self, out);
+}
+
+ALLOCATOR_DISPATCH void allocator_check(const struct allocator *a)
+{
+    a->ops->check(a->self);
+}
+
+#undef ALLOCATOR_DISPATCH
 
 #endif

@@ -6,7 +6,6 @@
 static struct heap_config config;
 static const struct page_mapper *mapper;
 static struct frame_allocator *frames;
-static struct allocator allocator;
 static size_t mapped;
 static size_t freed_since_check;
 static bool growth_enabled = true;
@@ -86,11 +85,12 @@ static bool config_is_valid(const struct heap_config *c)
            c->max_size >= c->initial_size && !__builtin_add_overflow(c->start, c->max_size, &end);
 }
 
-/* kalloc's grow hook (called under the heap lock): maps enough pages for
- * `layout` after the end — the padded request plus alignment slack and room
- * for the allocator's block headers — but at least as much as the heap has
- * now (geometric growth keeps the number of grow calls logarithmic). */
-static bool heap_grow(struct layout layout)
+/* The heap's grow hook (kalloc_heap.grow, called under the heap lock with
+ * the installed allocator `a`): maps enough pages for `layout` after the
+ * end — the padded request plus alignment slack and room for the
+ * allocator's block headers — but at least as much as the heap has now
+ * (geometric growth keeps the number of grow calls logarithmic). */
+static bool heap_grow(const struct allocator *a, struct layout layout)
 {
     if (!growth_enabled || mapped >= config.max_size)
         return false;
@@ -111,7 +111,7 @@ static bool heap_grow(struct layout layout)
     virt_addr_t old_end = config.start + mapped;
     if (map_range(old_end, old_end + grow) != HEAP_OK)
         return false;
-    if (!allocator.ops->extend(allocator.self, grow)) {
+    if (!allocator_extend(a, grow)) {
         unmap_range(old_end, old_end + grow);
         return false;
     }
@@ -123,17 +123,15 @@ static bool heap_grow(struct layout layout)
  * pages, never below the initial size), then unmaps from the top down;
  * pages below one that does not unmap go back to the allocator. Returns the
  * bytes unmapped. Called under the heap lock. */
-static size_t trim_locked(size_t keep)
+static size_t trim_locked(const struct allocator *a, size_t keep)
 {
-    if (allocator.ops->free_tail == NULL || allocator.ops->shrink == NULL)
-        return 0;
-    size_t tail = allocator.ops->free_tail(allocator.self);
+    size_t tail = allocator_free_tail(a);
     if (tail <= keep)
         return 0;
     size_t less = addr_align_down(tail - keep, PAGE_SIZE);
     if (less > mapped - config.initial_size)
         less = mapped - config.initial_size;
-    if (less == 0 || !allocator.ops->shrink(allocator.self, less))
+    if (less == 0 || !allocator_shrink(a, less))
         return 0;
     virt_addr_t end = config.start + mapped, new_end = end - less, page = end;
     for (; page > new_end; page -= PAGE_SIZE) {
@@ -142,29 +140,28 @@ static size_t trim_locked(size_t keep)
             break;
         frame_free(frames, frame);
     }
-    if (page > new_end && !allocator.ops->extend(allocator.self, page - new_end))
+    if (page > new_end && !allocator_extend(a, page - new_end))
         panic("heap: the allocator refused %zu bytes it had just given back",
               (size_t)(page - new_end));
     mapped -= end - page;
     return end - page;
 }
 
-/* kalloc's release hook (under the heap lock): looks at the free tail after
- * every HEAP_TRIM_CHECK_BYTES freed. */
-static void heap_released(size_t bytes)
+/* The heap's release hook (kalloc_heap.released, under the heap lock):
+ * looks at the free tail after every HEAP_TRIM_CHECK_BYTES freed. */
+static void heap_released(const struct allocator *a, size_t bytes)
 {
     freed_since_check += bytes;
     if (freed_since_check < HEAP_TRIM_CHECK_BYTES)
         return;
     freed_since_check = 0;
-    if (allocator.ops->free_tail != NULL &&
-        allocator.ops->free_tail(allocator.self) >= HEAP_TRIM_THRESHOLD)
-        trim_locked(HEAP_TRIM_KEEP);
+    if (allocator_free_tail(a) >= HEAP_TRIM_THRESHOLD)
+        trim_locked(a, HEAP_TRIM_KEEP);
 }
 
-static void trim_all(void *released)
+static void trim_all(const struct allocator *a, void *released)
 {
-    *(size_t *)released = trim_locked(0);
+    *(size_t *)released = trim_locked(a, 0);
 }
 
 size_t heap_trim(void)
@@ -190,17 +187,15 @@ enum heap_error heap_init(const struct heap_config *cfg, const struct page_mappe
     enum heap_error err = map_range(cfg->start, cfg->start + size);
     if (err != HEAP_OK)
         return err;
-    if (a.ops->init(a.self, (void *)cfg->start, size) != ALLOCATOR_INIT_OK) {
+    if (allocator_init(&a, (void *)cfg->start, size) != ALLOCATOR_INIT_OK) {
         unmap_range(cfg->start, cfg->start + size);
         return HEAP_ERR_ALLOCATOR_INIT;
     }
     mapped = size;
     config.initial_size = size;
     freed_since_check = 0;
-    allocator = a;
-    kalloc_set_allocator(a);
-    kalloc_set_grow(heap_grow);
-    kalloc_set_release(heap_released);
+    struct kalloc_heap heap = {.allocator = a, .grow = heap_grow, .released = heap_released};
+    kalloc_install(heap);
     return HEAP_OK;
 }
 

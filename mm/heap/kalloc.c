@@ -22,9 +22,8 @@ _Static_assert(KMALLOC_HEADER % KMALLOC_ALIGN == 0, "header must keep the alignm
 _Static_assert(KMALLOC_HEADER >= sizeof(size_t), "header must hold a size_t");
 
 static struct spinlock heap_lock = SPINLOCK_INIT;
-static struct allocator heap;
-static kalloc_grow_fn heap_grow;
-static kalloc_release_fn heap_release;
+/* The one copy of the installed allocator and its hooks (kalloc_install). */
+static struct kalloc_heap heap;
 
 enum alloc_kind { KIND_ALLOC, KIND_ZEROED };
 
@@ -54,46 +53,26 @@ static void note_caller(const void *caller)
 }
 #endif
 
-struct allocator kalloc_set_allocator(struct allocator a)
+struct kalloc_heap kalloc_install(struct kalloc_heap h)
 {
     irq_flags_t flags = spin_lock_irqsave(&heap_lock);
-    struct allocator old = heap;
-    heap = a;
+    struct kalloc_heap old = heap;
+    heap = h;
     spin_unlock_irqrestore(&heap_lock, flags);
     return old;
 }
 
-const struct allocator *kalloc_allocator(void)
+/* Asks the heap for room for `layout` (lock held); false if it has none. */
+static bool grow(struct layout layout)
 {
-    return &heap;
-}
-
-void kalloc_set_grow(kalloc_grow_fn grow)
-{
-    irq_flags_t flags = spin_lock_irqsave(&heap_lock);
-    heap_grow = grow;
-    spin_unlock_irqrestore(&heap_lock, flags);
-}
-
-void kalloc_set_release(kalloc_release_fn release)
-{
-    irq_flags_t flags = spin_lock_irqsave(&heap_lock);
-    heap_release = release;
-    spin_unlock_irqrestore(&heap_lock, flags);
-}
-
-void kalloc_with_lock(void (*fn)(void *arg), void *arg)
-{
-    irq_flags_t flags = spin_lock_irqsave(&heap_lock);
-    fn(arg);
-    spin_unlock_irqrestore(&heap_lock, flags);
+    return heap.grow != NULL && heap.grow(&heap.allocator, layout);
 }
 
 /* Tells the heap about bytes given up (lock held). */
 static void released(size_t bytes)
 {
-    if (heap_release != NULL)
-        heap_release(bytes);
+    if (heap.released != NULL)
+        heap.released(&heap.allocator, bytes);
 }
 
 _Noreturn void alloc_error_handler(struct layout layout)
@@ -106,11 +85,18 @@ _Noreturn void alloc_error_handler(struct layout layout)
 static irq_flags_t lock_heap(void)
 {
     irq_flags_t flags = spin_lock_irqsave(&heap_lock);
-    if (heap.ops == NULL) {
+    if (heap.allocator.ops == NULL) {
         spin_unlock_irqrestore(&heap_lock, flags);
         panic("kalloc: no global allocator (heap_init not called)");
     }
     return flags;
+}
+
+void kalloc_with_lock(void (*fn)(const struct allocator *a, void *arg), void *arg)
+{
+    irq_flags_t flags = lock_heap();
+    fn(&heap.allocator, arg);
+    spin_unlock_irqrestore(&heap_lock, flags);
 }
 
 /* Allocates `layout` (size > 0) from the installed allocator; on failure asks
@@ -119,11 +105,10 @@ static void *alloc_grow(struct layout layout, enum alloc_kind kind, const void *
 {
     irq_flags_t flags = lock_heap();
     note_caller(caller);
-    void *p = kind == KIND_ZEROED ? allocator_alloc_zeroed(&heap, layout)
-                                  : allocator_alloc(&heap, layout);
-    if (p == NULL && heap_grow != NULL && heap_grow(layout))
-        p = kind == KIND_ZEROED ? allocator_alloc_zeroed(&heap, layout)
-                                : allocator_alloc(&heap, layout);
+    const struct allocator *a = &heap.allocator;
+    void *p = kind == KIND_ZEROED ? allocator_alloc_zeroed(a, layout) : allocator_alloc(a, layout);
+    if (p == NULL && grow(layout))
+        p = kind == KIND_ZEROED ? allocator_alloc_zeroed(a, layout) : allocator_alloc(a, layout);
     note_caller(NULL);
     spin_unlock_irqrestore(&heap_lock, flags);
     return p;
@@ -135,10 +120,9 @@ static void *realloc_grow(void *ptr, struct layout layout, size_t new_size, cons
 {
     irq_flags_t flags = lock_heap();
     note_caller(caller);
-    void *p = allocator_realloc(&heap, ptr, layout, new_size);
-    if (p == NULL && heap_grow != NULL &&
-        heap_grow((struct layout){.size = new_size, .align = layout.align}))
-        p = allocator_realloc(&heap, ptr, layout, new_size);
+    void *p = allocator_realloc(&heap.allocator, ptr, layout, new_size);
+    if (p == NULL && grow((struct layout){.size = new_size, .align = layout.align}))
+        p = allocator_realloc(&heap.allocator, ptr, layout, new_size);
     if (p != NULL && p != ptr)
         released(layout.size);
     else if (p != NULL && new_size < layout.size)
@@ -152,7 +136,7 @@ static void dealloc_locked(void *ptr, struct layout layout, const void *caller)
 {
     irq_flags_t flags = lock_heap();
     note_caller(caller);
-    allocator_dealloc(&heap, ptr, layout);
+    allocator_dealloc(&heap.allocator, ptr, layout);
     released(layout.size);
     note_caller(NULL);
     spin_unlock_irqrestore(&heap_lock, flags);
@@ -360,13 +344,13 @@ void *krealloc(void *ptr, size_t new_size)
 void kalloc_stats(struct heap_stats *out)
 {
     irq_flags_t flags = lock_heap();
-    heap.ops->stats(heap.self, out);
+    allocator_stats(&heap.allocator, out);
     spin_unlock_irqrestore(&heap_lock, flags);
 }
 
 void heap_check(void)
 {
     irq_flags_t flags = lock_heap();
-    heap.ops->check(heap.self);
+    allocator_check(&heap.allocator);
     spin_unlock_irqrestore(&heap_lock, flags);
 }

@@ -1,8 +1,8 @@
 /*
  * kalloc: the kernel's global heap, the C counterpart of #[global_allocator].
  *
- * One allocator (chosen at build time with the KEEL_ALLOCATOR CMake option)
- * serves the whole kernel through these calls. Every call takes the heap
+ * One allocator (the one heap_setup() installs, mm/heap/heap.h) serves the
+ * whole kernel through these calls. Every call takes the heap
  * spinlock with interrupts masked (lib/spinlock.h), so interrupt handlers may
  * allocate.
  *
@@ -39,30 +39,34 @@
 #define KALLOC_ZERO_SIZE_PTR ((void *)16)
 #define KMALLOC_ALIGN        16
 
-/* Installs the global allocator (already initialised over its region) and
- * returns the previous one (zeroed struct if none). heap_init() calls it;
- * host tests call it to put a test allocator (e.g. one that fails on demand)
+/* What kalloc serves from: an allocator, already initialised over its
+ * region, and the two hooks of the region it lives in (heap.c's; host tests
+ * pass their own). Both hooks run under the heap lock and get the installed
+ * allocator; NULL means "never".
+ *
+ *   grow(a, layout): the allocator could not satisfy `layout`. The hook may
+ *     make more memory available (map pages after the region, then
+ *     allocator_extend) and return true; kalloc then retries once.
+ *   released(a, bytes): after every free, and every realloc that shrank or
+ *     moved a block, the bytes the caller gave up; the heap counts them and
+ *     now and then gives the region's free tail back (heap.h). */
+struct kalloc_heap {
+    struct allocator allocator;
+    bool (*grow)(const struct allocator *a, struct layout layout);
+    void (*released)(const struct allocator *a, size_t bytes);
+};
+
+/* Installs `heap` as the global heap, allocator and hooks at once, and
+ * returns the previous one (zeroed if none). heap_init() calls it; host
+ * tests call it to put a test allocator (e.g. one that fails on demand)
  * behind every kalloc call. */
-struct allocator kalloc_set_allocator(struct allocator a);
-const struct allocator *kalloc_allocator(void);
+struct kalloc_heap kalloc_install(struct kalloc_heap heap);
 
-/* Growth: called (under the heap lock) when the allocator cannot satisfy a
- * request of `layout`. It may make more memory available (map pages after
- * the region and call the allocator's extend) and return true; kalloc then
- * retries once. NULL, the default, means the heap does not grow. */
-typedef bool (*kalloc_grow_fn)(struct layout layout);
-void kalloc_set_grow(kalloc_grow_fn grow);
-
-/* Giving memory back: called (under the heap lock) after every free, and
- * after every realloc that shrank or moved a block, with the bytes the
- * caller gave up. The heap counts them and now and then gives the region's
- * free tail back (heap.h). NULL, the default, means it never does. */
-typedef void (*kalloc_release_fn)(size_t bytes);
-void kalloc_set_release(kalloc_release_fn release);
-
-/* Runs fn(arg) under the heap lock, with interrupts masked: for work that
- * must call the allocator's management operations (heap_trim()). */
-void kalloc_with_lock(void (*fn)(void *arg), void *arg);
+/* Runs fn(allocator, arg) under the heap lock, with interrupts masked, on
+ * the installed allocator: the only way to reach it outside a kalloc call
+ * (heap_trim(), the hardened leak report). fn must not call kalloc. Panics
+ * when no allocator is installed. */
+void kalloc_with_lock(void (*fn)(const struct allocator *a, void *arg), void *arg);
 
 /* Layout forms. */
 void *kalloc(struct layout layout);

@@ -250,7 +250,7 @@ static void run_once(const struct workload *w, const struct allocator *a, struct
         break;
     }
     if (opt.check)
-        a->ops->check(a->self);
+        allocator_check(a);
 }
 
 static uint64_t seed_of(int trial)

@@ -168,5 +168,5 @@ bool contender_open(const struct contender *c, void *state, void *region, size_t
 {
     memset(state, 0, c->state_size);
     *out = (struct allocator){c->ops, state};
-    return c->ops->init(state, region, size) == ALLOCATOR_INIT_OK;
+    return allocator_init(out, region, size) == ALLOCATOR_INIT_OK;
 }

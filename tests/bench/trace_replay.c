@@ -194,7 +194,7 @@ static void free_leftovers(const struct trace_program *prog, const struct alloca
         const struct replay_op *op = &prog->ops[i];
         struct live_block *b = &blocks[op->slot];
         if (b->p != NULL) {
-            a->ops->dealloc(a->self, b->p, (struct layout){b->size, (size_t)1 << op->align_shift});
+            allocator_dealloc(a, b->p, (struct layout){b->size, (size_t)1 << op->align_shift});
             b->p = NULL;
         }
     }
@@ -232,7 +232,7 @@ static void run(const struct trace_program *prog, const struct contender *c, boo
     if (measured) {
         if (m.outside)
             snprintf(r->error, sizeof r->error, "a block outside the region");
-        a.ops->check(a.self);
+        allocator_check(&a);
         if (!c->region_bound)
             measure_glibc(&m, SIZE_MAX);
         r->peak_live = m.peak_live;

@@ -9,7 +9,7 @@
  * callee run inside the wrapper. */
 __attribute__((noinline)) void *bench_call_alloc(const struct allocator *a, struct layout l)
 {
-    void *p = a->ops->alloc(a->self, l);
+    void *p = allocator_alloc(a, l);
     __asm__ volatile("" : "+r"(p));
     return p;
 }
@@ -17,15 +17,14 @@ __attribute__((noinline)) void *bench_call_alloc(const struct allocator *a, stru
 __attribute__((noinline)) void bench_call_dealloc(const struct allocator *a, void *p,
                                                   struct layout l)
 {
-    a->ops->dealloc(a->self, p, l);
+    allocator_dealloc(a, p, l);
     __asm__ volatile("");
 }
 
 __attribute__((noinline)) void *bench_call_realloc(const struct allocator *a, void *p,
                                                    struct layout l, size_t new_size)
 {
-    void *q = a->ops->realloc != NULL ? a->ops->realloc(a->self, p, l, new_size)
-                                      : allocator_default_realloc(a, p, l, new_size);
+    void *q = allocator_realloc(a, p, l, new_size);
     __asm__ volatile("" : "+r"(q));
     return q;
 }

@@ -227,7 +227,7 @@ static void do_extend(struct run *r)
     if (more > (size_t)(buffer + CAPACITY - r->hi))
         return;
     ASAN_UNPOISON_MEMORY_REGION(r->hi, more);
-    if (r->a.ops->extend(r->a.self, more))
+    if (allocator_extend(&r->a, more))
         r->hi += more;
     else
         ASAN_POISON_MEMORY_REGION(r->hi, more);
@@ -236,7 +236,7 @@ static void do_extend(struct run *r)
 static struct heap_stats stats_of(struct run *r)
 {
     struct heap_stats st;
-    r->a.ops->stats(r->a.self, &st);
+    allocator_stats(&r->a, &st);
     if (st.region_size != (size_t)(r->hi - r->lo))
         FAIL("region size %zu, expected %zu", st.region_size, (size_t)(r->hi - r->lo));
     if (st.bytes_free > st.region_size || st.largest_free_block > st.bytes_free)
@@ -247,7 +247,7 @@ static struct heap_stats stats_of(struct run *r)
 
 static void do_check(struct run *r)
 {
-    r->a.ops->check(r->a.self);
+    allocator_check(&r->a);
     struct heap_stats st = stats_of(r);
     if (st.bytes_in_use != r->bytes || st.live_allocations != r->n)
         FAIL("stats say %zu bytes in %zu blocks, the model %zu in %zu", st.bytes_in_use,
@@ -304,7 +304,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ASAN_POISON_MEMORY_REGION(buffer, sizeof buffer);
     ASAN_UNPOISON_MEMORY_REGION(r.lo, region);
     r.a = make_allocator(&state, config);
-    if (r.a.ops->init(r.a.self, r.lo, region) != ALLOCATOR_INIT_OK)
+    if (allocator_init(&r.a, r.lo, region) != ALLOCATOR_INIT_OK)
         FAIL("init refused a %zu-byte region", region);
 
     while (r.in < r.end) {
@@ -332,10 +332,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     /* A fresh heap over the same (now free) region offers exactly as much. */
     struct allocator fresh = make_allocator(&fresh_state, config);
-    if (fresh.ops->init(fresh.self, r.lo, (size_t)(r.hi - r.lo)) != ALLOCATOR_INIT_OK)
+    if (allocator_init(&fresh, r.lo, (size_t)(r.hi - r.lo)) != ALLOCATOR_INIT_OK)
         FAIL("init refused the final region");
     struct heap_stats st;
-    fresh.ops->stats(fresh.self, &st);
+    allocator_stats(&fresh, &st);
     if (st.largest_free_block != largest)
         FAIL("largest free block %zu after freeing everything, %zu in a fresh heap", largest,
              st.largest_free_block);

@@ -82,7 +82,7 @@ static struct allocator open_heap(size_t k, size_t size)
 {
     struct allocator a = {contenders[k].ops, contenders[k].state};
     KTEST_ASSERT(size <= region_size);
-    KTEST_ASSERT_EQ(a.ops->init(a.self, region, size), ALLOCATOR_INIT_OK);
+    KTEST_ASSERT_EQ(allocator_init(&a, region, size), ALLOCATOR_INIT_OK);
     return a;
 }
 
@@ -153,7 +153,7 @@ static void run_workload(const struct workload *w)
         uint64_t t0 = rdtsc();
         run_one(w, &a, 0x5eed0000u, &r);
         uint64_t cycles = rdtsc() - t0;
-        a.ops->check(a.self);
+        allocator_check(&a);
         print_cycles(contenders[k].ops->name, cycles, &r);
     }
 }

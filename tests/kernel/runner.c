@@ -35,12 +35,20 @@ static void print_sink(void *ctx, const char *s, size_t n)
 
 /* Hardened builds: the blocks still live after the last test, with their
  * owners (mm/heap/hardened.h). Nothing else allocates by then. */
+#if KEEL_HARDENED
+static void report_leaks_of(const struct allocator *a, void *arg)
+{
+    (void)arg;
+    struct hardened_heap *h = hardened_from(a);
+    if (h != NULL)
+        hardened_report_leaks(h, 16, print_sink, NULL);
+}
+#endif
+
 static void report_leaks(void)
 {
 #if KEEL_HARDENED
-    struct hardened_heap *h = hardened_from(kalloc_allocator());
-    if (h != NULL)
-        hardened_report_leaks(h, 16, print_sink, NULL);
+    kalloc_with_lock(report_leaks_of, NULL);
 #endif
 }
 

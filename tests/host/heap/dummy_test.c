@@ -20,7 +20,7 @@ static void dummy_alloc_always_returns_null(void **state)
 {
     (void)state;
     a = dummy_allocator(&dummy);
-    assert_int_equal(a.ops->init(&dummy, (void *)0x1000, 4096), ALLOCATOR_INIT_OK);
+    assert_int_equal(allocator_init(&a, (void *)0x1000, 4096), ALLOCATOR_INIT_OK);
     for (size_t align = 1; align <= 4096; align <<= 1)
         for (size_t size = 0; size < 3000; size += 999) {
             assert_null(allocator_alloc(&a, (struct layout){size, align}));
@@ -41,27 +41,27 @@ static void dummy_accepts_any_region_and_reports_its_size(void **state)
 {
     (void)state;
     a = dummy_allocator(&dummy);
-    assert_int_equal(a.ops->init(&dummy, NULL, 0), ALLOCATOR_INIT_OK);
-    assert_true(a.ops->extend(&dummy, 4096));
+    assert_int_equal(allocator_init(&a, NULL, 0), ALLOCATOR_INIT_OK);
+    assert_true(allocator_extend(&a, 4096));
     struct heap_stats st;
     memset(&st, 0xff, sizeof st);
-    a.ops->stats(&dummy, &st);
+    allocator_stats(&a, &st);
     assert_int_equal(st.region_size, 4096);
     assert_int_equal(st.bytes_in_use + st.peak_bytes_in_use + st.bytes_free +
                          st.largest_free_block + st.live_allocations,
                      0);
-    a.ops->check(&dummy);
+    allocator_check(&a);
 }
 
 static void dummy_behind_kalloc_ends_in_the_allocation_error_handler(void **state)
 {
     (void)state;
     a = dummy_allocator(&dummy);
-    kalloc_set_allocator(a);
+    kalloc_install((struct kalloc_heap){.allocator = a});
     assert_null(try_kmalloc(8));
     EXPECT_PANIC(kmalloc(8), "allocation error");
     assert_string_equal(host_panic_message, "allocation error: Layout { size: 8, align: 16 }");
-    kalloc_set_allocator((struct allocator){0});
+    kalloc_install((struct kalloc_heap){0});
 }
 
 int main(void)

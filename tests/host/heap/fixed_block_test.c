@@ -59,7 +59,7 @@ static void fixed_block_sends_large_and_over_aligned_requests_to_the_fallback(vo
     assert_int_equal(fb()->large_live, 2);
     assert_int_equal(fb()->owned[8], 1); /* 2048 is still a class */
     assert_int_equal(fb()->fallback.live, 3);
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     th_free(&h, b, 16, 4096);
     assert_int_equal(fb()->large_live, 1);
     th_free(&h, a, 2049, 8);
@@ -84,7 +84,7 @@ static void fixed_block_reclaims_cached_blocks_when_the_fallback_runs_out(void *
     void *big = th_alloc(&h, 48 * KIB, 8);
     assert_non_null(big);
     assert_int_equal(fb()->cached[3], 0);
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     th_free(&h, big, 48 * KIB, 8);
     th_free(&h, keep, 3000, 8);
     test_heap_close(&h);
@@ -113,12 +113,12 @@ static void fixed_block_check_detects_wrong_class_counts(void **state)
     void *keep = th_alloc(&h, 8, 8), *p = th_alloc(&h, 100, 8);
     th_free(&h, p, 100, 8);
     fb()->cached[4]++;
-    EXPECT_PANIC(h.a.ops->check(h.state), "fixed_block: class 128");
+    EXPECT_PANIC(allocator_check(&h.a), "fixed_block: class 128");
     fb()->cached[4]--;
     fb()->owned[0]++;
-    EXPECT_PANIC(h.a.ops->check(h.state), "fixed_block: fallback has");
+    EXPECT_PANIC(allocator_check(&h.a), "fixed_block: fallback has");
     fb()->owned[0]--;
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     th_free(&h, keep, 8, 8);
     test_heap_close(&h);
 }

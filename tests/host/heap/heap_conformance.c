@@ -48,7 +48,7 @@ static void assert_no_overlap(const struct live *blocks, size_t n)
 static void assert_back_to_initial(struct test_heap *h)
 {
     th_settle(h);
-    h->a.ops->check(h->state);
+    allocator_check(&h->a);
     struct heap_stats st = th_stats(h);
     assert_int_equal(st.live_allocations, 0);
     assert_int_equal(st.bytes_in_use, 0);
@@ -82,7 +82,7 @@ void every_power_of_two_alignment_up_to_4096_is_honoured(void **state)
         assert_non_null(blocks[n].p);
         n++;
     }
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     assert_no_overlap(blocks, n);
     for (size_t i = 0; i < n - 3; i++)
         assert_filled(&blocks[i], (unsigned)i, blocks[i].size);
@@ -123,10 +123,10 @@ void huge_and_overflowing_requests_return_null(void **state)
     void *keep = th_alloc(&h, 40, 8);
     assert_non_null(keep);
     for (size_t i = 0; i < sizeof huge / sizeof *huge; i++) {
-        assert_null(h.a.ops->alloc(h.state, huge[i]));
+        assert_null(allocator_alloc(&h.a, huge[i]));
         assert_null(allocator_alloc_zeroed(&h.a, huge[i]));
     }
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     struct heap_stats st = th_stats(&h);
     assert_int_equal(st.live_allocations, 1);
     assert_int_equal(st.bytes_in_use, 40);
@@ -134,7 +134,7 @@ void huge_and_overflowing_requests_return_null(void **state)
     assert_null(allocator_realloc(&h.a, keep, (struct layout){40, 8}, (size_t)INTPTR_MAX - 7));
     assert_null(h.a.ops->realloc == NULL
                     ? NULL
-                    : h.a.ops->realloc(h.state, keep, (struct layout){40, 8}, SIZE_MAX - 3));
+                    : allocator_realloc(&h.a, keep, (struct layout){40, 8}, SIZE_MAX - 3));
     th_free(&h, keep, 40, 8);
     assert_back_to_initial(&h);
     test_heap_close(&h);
@@ -161,7 +161,7 @@ void exhaustion_then_recovery_after_frees(void **state)
     test_heap_open(&h, kind_of(state), 64 * KIB, 0, 64 * KIB);
     size_t n = fill_heap(&h, blocks, 4096, 100);
     assert_true(n >= 64 * KIB / (128 + h.kind->block_overhead) - 2);
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     assert_null(th_alloc(&h, 100, 8));
     free_all(&h, blocks, n);
     assert_back_to_initial(&h);
@@ -194,7 +194,7 @@ void realloc_grows_shrinks_and_keeps_contents(void **state)
             assert_filled(&b, 7, keep);
             b.size = steps[s];
             fill(&b, 7);
-            h.a.ops->check(h.state);
+            allocator_check(&h.a);
             assert_int_equal(th_stats(&h).bytes_in_use, b.size + (other ? 24 : 0));
         }
         th_free(&h, b.p, b.size, align);
@@ -215,7 +215,7 @@ void failed_realloc_keeps_the_old_block(void **state)
     fill(&b, 3);
     assert_null(allocator_realloc(&h.a, b.p, (struct layout){300, 16}, 64 * KIB));
     assert_filled(&b, 3, 300);
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     assert_int_equal(th_stats(&h).live_allocations, after ? 2 : 1);
     th_free(&h, b.p, 300, 16);
     th_free(&h, after, 16, 16);
@@ -235,7 +235,7 @@ static void free_in_order(struct test_heap *h, struct live *blocks, size_t n, en
                                   : 2 * (k - n / 2);
         th_free(h, blocks[i].p, blocks[i].size, blocks[i].align);
         if (k % 16 == 0)
-            h->a.ops->check(h->state);
+            allocator_check(&h->a);
     }
 }
 
@@ -281,7 +281,7 @@ void extend_makes_a_failing_request_succeed(void **state)
     assert_non_null(small);
     assert_null(th_alloc(&h, 100 * KIB, 16));
     assert_true(test_heap_extend(&h, 128 * KIB));
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     assert_int_equal(th_stats(&h).region_size, 192 * KIB);
     void *big = th_alloc(&h, 100 * KIB, 16);
     assert_non_null(big);
@@ -289,7 +289,7 @@ void extend_makes_a_failing_request_succeed(void **state)
     th_free(&h, big, 100 * KIB, 16);
     th_free(&h, small, 1000, 8);
     th_settle(&h);
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     struct heap_stats st = th_stats(&h);
     assert_true(st.largest_free_block >= h.initial.largest_free_block + 128 * KIB);
     /* And again, with nothing live. */
@@ -298,7 +298,7 @@ void extend_makes_a_failing_request_succeed(void **state)
     assert_true(st.largest_free_block >= h.initial.largest_free_block + 192 * KIB);
     assert_non_null(big = th_alloc(&h, 200 * KIB, 4096));
     th_free(&h, big, 200 * KIB, 4096);
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     test_heap_close(&h);
 }
 
@@ -328,7 +328,7 @@ void wrapping_regions_are_refused(void **state)
     void *st = calloc(1, k->state_size);
     struct allocator a = k->wrap(st);
     /* Never dereferenced: the check comes first. */
-    assert_int_equal(a.ops->init(st, (void *)(UINTPTR_MAX - 4095), 8192),
+    assert_int_equal(allocator_init(&a, (void *)(UINTPTR_MAX - 4095), 8192),
                      ALLOCATOR_INIT_REGION_WRAPS);
     free(st);
 }
@@ -375,20 +375,20 @@ void shrink_gives_back_only_the_free_tail(void **state)
     assert_true(test_heap_extend(&h, 128 * KIB));
     unsigned char *low = th_alloc(&h, 1000, 8);
     memset(low, 0x5a, 1000);
-    size_t tail = ops->free_tail(h.state);
+    size_t tail = allocator_free_tail(&h.a);
     assert_true(tail >= 128 * KIB && tail < 192 * KIB);
     assert_false(test_heap_shrink(&h, tail + 1));
     assert_int_equal(th_stats(&h).region_size, 192 * KIB);
     assert_true(test_heap_shrink(&h, 128 * KIB));
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     assert_int_equal(th_stats(&h).region_size, 64 * KIB);
-    assert_int_equal(ops->free_tail(h.state), tail - 128 * KIB);
+    assert_int_equal(allocator_free_tail(&h.a), tail - 128 * KIB);
     assert_null(th_alloc(&h, 100 * KIB, 16)); /* only 64 KiB left */
     /* A block at the very end leaves no tail to give back. */
-    size_t rest = ops->free_tail(h.state);
+    size_t rest = allocator_free_tail(&h.a);
     unsigned char *end = th_alloc(&h, 40 * KIB, 16);
     assert_non_null(end);
-    assert_true(ops->free_tail(h.state) < rest);
+    assert_true(allocator_free_tail(&h.a) < rest);
     assert_false(test_heap_shrink(&h, rest));
     for (int i = 0; i < 1000; i++)
         assert_int_equal(low[i], 0x5a);
@@ -400,6 +400,6 @@ void shrink_gives_back_only_the_free_tail(void **state)
     assert_non_null(big);
     memset(big, 1, 150 * KIB);
     th_free(&h, big, 150 * KIB, 16);
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     test_heap_close(&h);
 }

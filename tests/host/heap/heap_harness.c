@@ -127,8 +127,8 @@ void test_heap_open(struct test_heap *h, const struct heap_kind *kind, size_t si
     h->hi = h->lo + size;
     UNPOISON((void *)h->lo, size);
     h->a = kind->wrap(h->state);
-    assert_int_equal(h->a.ops->init(h->state, (void *)h->lo, size), ALLOCATOR_INIT_OK);
-    h->a.ops->check(h->state);
+    assert_int_equal(allocator_init(&h->a, (void *)h->lo, size), ALLOCATOR_INIT_OK);
+    allocator_check(&h->a);
     h->initial = th_stats(h);
 }
 
@@ -140,7 +140,7 @@ enum allocator_init_error test_heap_try_init(const struct heap_kind *kind, size_
     unsigned char *buf = guarded_buffer(capacity);
     UNPOISON(buf + offset, size);
     struct allocator a = kind->wrap(state);
-    enum allocator_init_error err = a.ops->init(state, buf + offset, size);
+    enum allocator_init_error err = allocator_init(&a, buf + offset, size);
     free_guarded(buf, capacity);
     free(state);
     return err;
@@ -157,7 +157,7 @@ bool test_heap_extend(struct test_heap *h, size_t more)
 {
     assert_true(h->hi + more <= (uintptr_t)h->buf + h->capacity);
     UNPOISON((void *)h->hi, more);
-    if (!h->a.ops->extend(h->state, more)) {
+    if (!allocator_extend(&h->a, more)) {
         POISON((void *)h->hi, more);
         return false;
     }
@@ -167,7 +167,7 @@ bool test_heap_extend(struct test_heap *h, size_t more)
 
 bool test_heap_shrink(struct test_heap *h, size_t less)
 {
-    if (!h->a.ops->shrink(h->state, less))
+    if (!allocator_shrink(&h->a, less))
         return false;
     h->hi -= less;
     POISON((void *)h->hi, less);
@@ -191,7 +191,7 @@ struct heap_stats th_stats(struct test_heap *h)
 {
     struct heap_stats st;
     memset(&st, 0xff, sizeof st); /* every field must be written */
-    h->a.ops->stats(h->state, &st);
+    allocator_stats(&h->a, &st);
     assert_true(st.bytes_free <= st.region_size);
     assert_true(st.largest_free_block <= st.bytes_free);
     assert_true(st.peak_bytes_in_use >= st.bytes_in_use);

@@ -170,7 +170,7 @@ static void do_realloc(struct run *r)
 
 static void check_heap(struct run *r)
 {
-    r->h.a.ops->check(r->h.state);
+    allocator_check(&r->h.a);
     struct heap_stats st = th_stats(&r->h);
     assert_int_equal(st.bytes_in_use, r->bytes_in_use);
     assert_int_equal(st.live_allocations, r->n);

@@ -117,17 +117,18 @@ static const struct allocator_ops fake_ops = {
     .check = fake_check,
 };
 
-static void install_fake(void)
+/* The fake behind kalloc, with `grow` as the heap's grow hook. */
+static void install_fake(bool (*grow)(const struct allocator *a, struct layout layout))
 {
-    kalloc_set_allocator((struct allocator){.ops = &fake_ops, .self = &fake});
+    kalloc_install(
+        (struct kalloc_heap){.allocator = {.ops = &fake_ops, .self = &fake}, .grow = grow});
 }
 
 static int setup(void **state)
 {
     (void)state;
     memset(&fake, 0, sizeof fake);
-    install_fake();
-    kalloc_set_grow(NULL);
+    install_fake(NULL);
     irq_enable();
     return 0;
 }
@@ -137,8 +138,7 @@ static int teardown(void **state)
     (void)state;
     assert_int_equal(fake.live_count, 0);
     assert_int_equal(fake.irq_on_in_calls, 0);
-    kalloc_set_grow(NULL);
-    kalloc_set_allocator((struct allocator){0});
+    kalloc_install((struct kalloc_heap){0});
     return 0;
 }
 
@@ -218,29 +218,46 @@ static void try_forms_return_null_and_keep_old_blocks(void **state)
 static void kalloc_without_allocator_panics_clearly(void **state)
 {
     (void)state;
-    static const struct allocator none;
-    kalloc_set_allocator(none);
+    kalloc_install((struct kalloc_heap){0});
     EXPECT_PANIC(kalloc(L(8, 8)), "kalloc: no global allocator (heap_init not called)");
     EXPECT_PANIC(kmalloc(8), "kalloc: no global allocator (heap_init not called)");
     static struct heap_stats st;
     EXPECT_PANIC(kalloc_stats(&st), "kalloc: no global allocator");
     assert_true(irq_enabled());
     /* The lock is free again: installing an allocator makes kalloc work. */
-    install_fake();
+    install_fake(NULL);
     kdealloc(kalloc(L(8, 8)), L(8, 8));
 }
 
-static void kalloc_set_allocator_returns_the_previous_one(void **state)
+static void kalloc_install_returns_the_previous_heap(void **state)
 {
     (void)state;
-    struct allocator none = {0};
-    struct allocator old = kalloc_set_allocator(none);
-    assert_ptr_equal(old.ops, &fake_ops);
-    assert_ptr_equal(old.self, &fake);
-    assert_null(kalloc_allocator()->ops);
-    old = kalloc_set_allocator(old);
-    assert_null(old.ops);
-    assert_ptr_equal(kalloc_allocator()->ops, &fake_ops);
+    struct kalloc_heap old = kalloc_install((struct kalloc_heap){0});
+    assert_ptr_equal(old.allocator.ops, &fake_ops);
+    assert_ptr_equal(old.allocator.self, &fake);
+    EXPECT_PANIC(kmalloc(8), "kalloc: no global allocator");
+    old = kalloc_install(old);
+    assert_null(old.allocator.ops);
+    kfree(kmalloc(8));
+    assert_int_equal(fake.alloc_calls, 1);
+}
+
+static void note_with_lock(const struct allocator *a, void *seen)
+{
+    *(const struct allocator_ops **)seen = a->ops;
+    assert_false(irq_enabled());
+}
+
+static void with_lock_runs_on_the_installed_allocator_with_interrupts_masked(void **state)
+{
+    (void)state;
+    const struct allocator_ops *seen = NULL;
+    kalloc_with_lock(note_with_lock, &seen);
+    assert_ptr_equal(seen, &fake_ops);
+    assert_true(irq_enabled());
+    kalloc_install((struct kalloc_heap){0});
+    EXPECT_PANIC(kalloc_with_lock(note_with_lock, &seen), "kalloc: no global allocator");
+    install_fake(NULL);
 }
 
 /* ---- Zero sizes -------------------------------------------------------- */
@@ -345,8 +362,9 @@ static int grow_calls;
 static bool grow_answer;
 static bool grow_irq_was_on;
 
-static bool test_grow(struct layout layout)
+static bool test_grow(const struct allocator *a, struct layout layout)
 {
+    assert_ptr_equal(a->ops, &fake_ops); /* the installed allocator */
     grow_calls++;
     grow_seen = layout;
     grow_irq_was_on = irq_enabled();
@@ -358,7 +376,7 @@ static void grow_hook_is_called_then_the_retry_succeeds(void **state)
     (void)state;
     grow_calls = 0;
     grow_answer = true;
-    kalloc_set_grow(test_grow);
+    install_fake(test_grow);
     fake.fail_next = 1;
     void *p = kalloc(L(200, 32));
     assert_non_null(p);
@@ -382,7 +400,7 @@ static void grow_hook_that_cannot_grow_means_one_attempt_only(void **state)
     (void)state;
     grow_calls = 0;
     grow_answer = false;
-    kalloc_set_grow(test_grow);
+    install_fake(test_grow);
     fake.fail_next = 1;
     assert_null(try_kalloc(L(8, 8)));
     assert_int_equal(grow_calls, 1);
@@ -394,7 +412,7 @@ static void retry_happens_only_once(void **state)
     (void)state;
     grow_calls = 0;
     grow_answer = true;
-    kalloc_set_grow(test_grow);
+    install_fake(test_grow);
     fake.fail_next = 2;
     EXPECT_PANIC(kalloc(L(24, 8)), "allocation error: Layout { size: 24, align: 8 }");
     assert_int_equal(grow_calls, 1);
@@ -435,7 +453,8 @@ int main(void)
         T(kmalloc_header_overflow_fails_without_calling_the_allocator),
         T(try_forms_return_null_and_keep_old_blocks),
         T(kalloc_without_allocator_panics_clearly),
-        T(kalloc_set_allocator_returns_the_previous_one),
+        T(kalloc_install_returns_the_previous_heap),
+        T(with_lock_runs_on_the_installed_allocator_with_interrupts_masked),
         T(zero_size_requests_never_reach_the_allocator),
         T(realloc_to_and_from_zero_size_allocates_and_frees),
         T(kdealloc_of_size_zero_with_a_real_pointer_panics),

@@ -30,7 +30,7 @@ static void linked_list_keeps_alignment_padding_free(void **state)
     th_free(&h, x, 16, 16);
     th_free(&h, y, 64, 4096);
     th_free(&h, z, 1000, 8);
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     assert_int_equal(th_stats(&h).largest_free_block, 64 * KIB);
     test_heap_close(&h);
 }
@@ -62,7 +62,7 @@ static void linked_list_coalesces_with_both_neighbours(void **state)
     assert_int_equal(th_stats(&h).largest_free_block, 64);
     th_free(&h, b, 64, 8); /* joins a and c */
     assert_int_equal(th_stats(&h).largest_free_block, 192);
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     th_free(&h, d, 64, 8);
     assert_int_equal(th_stats(&h).largest_free_block, 256);
     test_heap_close(&h);
@@ -96,14 +96,14 @@ static void linked_list_check_detects_an_unsorted_list(void **state)
     s->head = h2;
     h2->next = h1;
     h1->next = NULL;
-    EXPECT_PANIC(h.a.ops->check(h.state), "linked_list: free list not sorted");
+    EXPECT_PANIC(allocator_check(&h.a), "linked_list: free list not sorted");
     s->head = h1;
     h1->next = h2;
     h2->next = NULL;
     s->block_bytes += 16;
-    EXPECT_PANIC(h.a.ops->check(h.state), "linked_list: holes");
+    EXPECT_PANIC(allocator_check(&h.a), "linked_list: holes");
     s->block_bytes -= 16;
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     th_free(&h, a, 64, 8);
     th_free(&h, c, 64, 8);
     test_heap_close(&h);

@@ -37,7 +37,7 @@ static void segfit_small_blocks_are_packed_without_headers(void **state)
     th_free(&h, c, 1, 1);
     th_free(&h, d, 16, 16);
     th_free(&h, e, 8, 8);
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     assert_int_equal(th_stats(&h).largest_free_block, h.initial.largest_free_block);
     test_heap_close(&h);
 }
@@ -65,7 +65,7 @@ static void segfit_aligned_small_blocks_take_their_size_class(void **state)
     th_free(&h, b, 24, 16);
     th_free(&h, c, 24, 64);
     th_free(&h, g, 8, 8);
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     assert_int_equal(th_stats(&h).bytes_free, h.initial.bytes_free);
     test_heap_close(&h);
 }
@@ -81,14 +81,14 @@ static void segfit_many_small_blocks_fill_the_heap_densely(void **state)
     /* Only run headers (the last runs get smaller as the heap fills), run
      * tails shorter than a block and the sentinel are not 24-byte blocks. */
     assert_true(n * 24 >= 64 * KIB - 1024);
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     for (size_t i = 0; i < n; i++)
         th_free(&h, blocks[i], 24, 8);
     /* The empty heap gives its runs back: one large block fits again. */
     void *big = th_alloc(&h, 60 * KIB, 16);
     assert_non_null(big);
     th_free(&h, big, 60 * KIB, 16);
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     assert_int_equal(th_stats(&h).bytes_free, h.initial.bytes_free);
     test_heap_close(&h);
 }
@@ -115,7 +115,7 @@ static void segfit_small_realloc_stays_in_place(void **state)
     th_free(&h, moved, 48, 8);
     th_free(&h, tail, 160, 8);
     th_free(&h, keep, 8, 8);
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     assert_int_equal(th_stats(&h).largest_free_block, h.initial.largest_free_block);
     test_heap_close(&h);
 }
@@ -137,7 +137,7 @@ static unsigned char *grow_past_the_hole_below(size_t heap_size, size_t c_size, 
     unsigned char *b2 = allocator_realloc(&h.a, b, (struct layout){1100, 16}, 1800);
     for (int i = 0; i < 1100; i++)
         assert_int_equal(b2[i], 0x77);
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     return b2;
 }
 
@@ -155,7 +155,7 @@ static void segfit_large_realloc_slides_down_into_the_hole_below(void **state)
     /* Now the successor is free: growing stays in place. */
     assert_ptr_equal(allocator_realloc(&h.a, b, (struct layout){1800, 16}, 8000), b);
     th_free(&h, b, 8000, 16);
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     assert_int_equal(th_stats(&h).largest_free_block, h.initial.largest_free_block);
     test_heap_close(&h);
 
@@ -165,7 +165,7 @@ static void segfit_large_realloc_slides_down_into_the_hole_below(void **state)
     assert_true(b + 1800 <= c);
     th_free(&h, b, 1800, 16);
     th_free(&h, c, 1100, 16);
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     assert_int_equal(th_stats(&h).largest_free_block, h.initial.largest_free_block);
     test_heap_close(&h);
 }
@@ -202,7 +202,7 @@ static void large_realloc_slides_down_when_no_free_block_holds_it(void **state)
         assert_ptr_equal(grown, a);
         for (int i = 0; i < 5000; i++)
             assert_int_equal(grown[i], 0x5a);
-        h.a.ops->check(h.state);
+        allocator_check(&h.a);
         th_free(&h, grown, 7900, 16);
         for (int i = 0; i < 7; i++)
             th_free(&h, fences[i], 1100, 16);
@@ -230,7 +230,7 @@ static void segfit_large_shrink_moves_to_a_snug_hole_when_memory_is_tight(void *
     assert_ptr_equal(moved, a);
     for (int i = 0; i < 1990; i++)
         assert_int_equal(moved[i], 0x5a);
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     /* All of b's old space is one free block again. */
     assert_ptr_equal(th_alloc(&h, 20000, 16), b);
     th_free(&h, b, 20000, 16);
@@ -239,7 +239,7 @@ static void segfit_large_shrink_moves_to_a_snug_hole_when_memory_is_tight(void *
     th_free(&h, x, 9000, 16);
     th_free(&h, y, 2000, 16);
     th_free(&h, z, 2000, 16);
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     assert_int_equal(th_stats(&h).bytes_free, h.initial.bytes_free);
     test_heap_close(&h);
 
@@ -254,7 +254,7 @@ static void segfit_large_shrink_moves_to_a_snug_hole_when_memory_is_tight(void *
     th_free(&h, b, 1990, 16);
     th_free(&h, z, 2000, 16);
     th_free(&h, w, 2000, 16);
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     assert_int_equal(th_stats(&h).bytes_free, h.initial.bytes_free);
     test_heap_close(&h);
 }
@@ -284,12 +284,12 @@ static void segfit_large_blocks_are_packed_from_the_low_end(void **state)
     assert_ptr_equal(d2, d);
     for (int i = 0; i < 8000; i++)
         assert_int_equal(d2[i], 0x21);
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     th_free(&h, e, 7000, 16);
     th_free(&h, f, 7000, 16);
     th_free(&h, b, 8000, 16);
     th_free(&h, d2, 500 * KIB, 16);
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     assert_int_equal(th_stats(&h).largest_free_block, h.initial.largest_free_block);
     test_heap_close(&h);
 }
@@ -310,13 +310,13 @@ static void segfit_stats_change_nothing(void **state)
     assert_int_equal(st.bytes_free, h.initial.bytes_free);
     assert_int_equal(st.largest_free_block, h.initial.largest_free_block);
     assert_int_equal(s->runs, runs);
-    assert_int_equal(h.a.ops->free_tail(h.state), h.a.ops->free_tail(h.state));
+    assert_int_equal(allocator_free_tail(&h.a), allocator_free_tail(&h.a));
     assert_int_equal(s->runs, runs);
     /* A large request that needs the whole heap gets it. */
     void *all = th_alloc(&h, h.initial.largest_free_block, 16);
     assert_non_null(all);
     th_free(&h, all, h.initial.largest_free_block, 16);
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     test_heap_close(&h);
 }
 
@@ -359,24 +359,24 @@ static void segfit_freed_small_blocks_serve_large_requests_while_in_use(void **s
     assert_null(th_alloc(&h, 4 * KIB, 16)); /* full */
     for (size_t i = 0; i < n; i++)
         th_free(&h, blocks[i], 24, 8);
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     /* keep lies about 24 KiB in: both sides of it are large again. */
     void *big = th_alloc(&h, 36 * KIB, 16);
     assert_non_null(big);
     void *low = th_alloc(&h, 20 * KIB, 16);
     assert_non_null(low);
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     th_free(&h, big, 36 * KIB, 16);
     th_free(&h, low, 20 * KIB, 16);
     /* And another class gets (nearly) all of it, without any large free. */
     size_t m = fill(&h, blocks, 8192, 200);
     assert_true(m * 200 >= 60 * KIB);
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     for (size_t i = 0; i < m; i++)
         th_free(&h, blocks[i], 200, 8);
     for (int i = 0; i < 40; i++)
         assert_int_equal(keep[i], 0x5a);
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     th_free(&h, keep, 40, 8);
     assert_int_equal(th_stats(&h).largest_free_block, h.initial.largest_free_block);
     test_heap_close(&h);
@@ -406,11 +406,11 @@ static void segfit_large_realloc_reclaims_cached_small_blocks(void **state)
             assert_ptr_equal(b, a);
         for (int i = 0; i < 2000; i++)
             assert_int_equal(b[i], 0x6b);
-        h.a.ops->check(h.state);
+        allocator_check(&h.a);
         th_free(&h, b, 40 * KIB, 16);
         if (keep != NULL)
             th_free(&h, keep, 40, 8);
-        h.a.ops->check(h.state);
+        allocator_check(&h.a);
         assert_int_equal(th_stats(&h).largest_free_block, h.initial.largest_free_block);
         test_heap_close(&h);
     }
@@ -463,7 +463,7 @@ static size_t churn(const struct heap_kind *kind, size_t keep_every)
         failed += p == NULL;
         if (p != NULL)
             th_free(&h, p, BIG, 16);
-        h.a.ops->check(h.state);
+        allocator_check(&h.a);
     }
     for (size_t i = 0; i < KEPT; i++)
         if (kept[i] != NULL)
@@ -526,12 +526,12 @@ static void segfit_cached_blocks_are_reclaimed_before_the_heap_end_grows(void **
             highest = fresh[i];
     }
     assert_true(highest < top + 16 * KIB); /* at most one run past the old end */
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     for (int i = 0; i < 9000; i++)
         th_free(&h, fresh[i], 48, 8);
     for (int i = 0; i < 8000; i += 100)
         th_free(&h, old[i], 64, 8);
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     test_heap_close(&h);
 }
 
@@ -554,10 +554,10 @@ static void segfit_reclaim_works_without_a_free_byte_to_lend(void **state)
     void *big = th_alloc(&h, 8 * KIB, 16);
     assert_non_null(big);
     memset(big, 1, 8 * KIB);
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     th_free(&h, big, 8 * KIB, 16);
     th_free(&h, blocks[0], 64, 8);
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     test_heap_close(&h);
 }
 
@@ -641,7 +641,7 @@ static void segfit_check_detects_a_small_double_free(void **state)
     th_free(&h, a, 32, 8);
     th_free(&h, b, 32, 8);
     th_free(&h, a, 32, 8); /* the list now loops a -> b -> a */
-    EXPECT_PANIC(h.a.ops->check(h.state), "cycle, double free?");
+    EXPECT_PANIC(allocator_check(&h.a), "cycle, double free?");
     test_heap_close(&h);
 }
 
@@ -656,12 +656,12 @@ static void segfit_check_detects_a_corrupted_class_list(void **state)
     link = a; /* a's free-list link: a use after free writes it */
     saved = *link;
     *link = (char *)h.hi + 64;
-    EXPECT_PANIC(h.a.ops->check(h.state), "outside the heap");
+    EXPECT_PANIC(allocator_check(&h.a), "outside the heap");
     /* Inside the heap, aligned, but in a large block, not a run. */
     *link = (void *)(((uintptr_t)big + 63) & ~(uintptr_t)63);
-    EXPECT_PANIC(h.a.ops->check(h.state), "outside every run");
+    EXPECT_PANIC(allocator_check(&h.a), "outside every run");
     *link = saved;
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     th_free(&h, b, 64, 8);
     th_free(&h, big, 4 * KIB, 8);
     test_heap_close(&h);
@@ -676,14 +676,14 @@ static void segfit_check_detects_corrupted_boundary_tags(void **state)
     tag = (uintptr_t *)((char *)b - 16); /* b's prev_phys */
     saved = *tag;
     *tag += 16;
-    EXPECT_PANIC(h.a.ops->check(h.state), "segfit: block");
+    EXPECT_PANIC(allocator_check(&h.a), "segfit: block");
     *tag = saved;
     tag = (uintptr_t *)((char *)b - 8); /* b's size */
     saved = *tag;
     *tag += 32;
-    EXPECT_PANIC(h.a.ops->check(h.state), "segfit:");
+    EXPECT_PANIC(allocator_check(&h.a), "segfit:");
     *tag = saved;
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     th_free(&h, a, 1600, 8);
     th_free(&h, b, 1600, 8);
     test_heap_close(&h);
@@ -699,12 +699,12 @@ static void segfit_check_detects_a_broken_bitmap(void **state)
     int fl = 63 - __builtin_clzll(s->be.fl_bitmap);
     saved = s->be.sl_bitmap[fl];
     s->be.sl_bitmap[fl] = 0;
-    EXPECT_PANIC(h.a.ops->check(h.state), "segfit: fl bitmap");
+    EXPECT_PANIC(allocator_check(&h.a), "segfit: fl bitmap");
     s->be.sl_bitmap[fl] = saved;
     s->be.free_bytes--;
-    EXPECT_PANIC(h.a.ops->check(h.state), "segfit: walk found");
+    EXPECT_PANIC(allocator_check(&h.a), "segfit: walk found");
     s->be.free_bytes++;
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     test_heap_close(&h);
 }
 

@@ -1,5 +1,6 @@
-/* mm/heap/selected: the build-time allocator, installed behind kalloc over a
- * host region, serving kmalloc/krealloc/kfree and growing on demand. */
+/* The build-time allocator (heap_selected_allocator(), generated from
+ * mm/heap/selected.c.in), installed behind kalloc over a host region,
+ * serving kmalloc/krealloc/kfree and growing on demand. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,22 +10,21 @@
 
 #include <cmocka.h>
 
+#include "mm/heap/heap.h"
 #include "mm/heap/kalloc.h"
-#include "mm/heap/selected.h"
 
 #define KIB ((size_t)1024)
 
 static _Alignas(4096) unsigned char region[512 * KIB];
 static size_t mapped;
 
-/* Maps "pages" after the region on demand, as heap_init's hook will. */
-static bool grow(struct layout layout)
+/* Maps "pages" after the region on demand, as heap_init's hook does. */
+static bool grow(const struct allocator *a, struct layout layout)
 {
     size_t more = (layout.size + 64 * KIB) & ~(4 * KIB - 1);
     if (mapped + more > sizeof region)
         return false;
-    const struct allocator *a = kalloc_allocator();
-    if (!a->ops->extend(a->self, more))
+    if (!allocator_extend(a, more))
         return false;
     mapped += more;
     return true;
@@ -35,17 +35,15 @@ static int setup(void **state)
     (void)state;
     struct allocator a = heap_selected_allocator();
     mapped = 64 * KIB;
-    assert_int_equal(a.ops->init(a.self, region, mapped), ALLOCATOR_INIT_OK);
-    kalloc_set_allocator(a);
-    kalloc_set_grow(grow);
+    assert_int_equal(allocator_init(&a, region, mapped), ALLOCATOR_INIT_OK);
+    kalloc_install((struct kalloc_heap){.allocator = a, .grow = grow});
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    kalloc_set_grow(NULL);
-    kalloc_set_allocator((struct allocator){0});
+    kalloc_install((struct kalloc_heap){0});
     return 0;
 }
 

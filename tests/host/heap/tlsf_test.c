@@ -27,14 +27,14 @@ static void tlsf_realloc_grows_in_place_into_a_free_next_block(void **state)
     assert_ptr_equal(a2, a);
     for (int i = 0; i < 100; i++)
         assert_int_equal(a2[i], 0x11);
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     /* No room left before c: growing further must move. */
     unsigned char *a3 = allocator_realloc(&h.a, a2, (struct layout){220, 8}, 400);
     assert_ptr_not_equal(a3, a2);
     assert_true(a3 > c);
     th_free(&h, a3, 400, 8);
     th_free(&h, c, 8, 8);
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     assert_int_equal(th_stats(&h).largest_free_block, h.initial.largest_free_block);
     test_heap_close(&h);
 }
@@ -50,7 +50,7 @@ static void tlsf_realloc_shrinks_in_place_and_frees_the_tail(void **state)
     th_free(&h, b, 3000, 16);
     th_free(&h, a, 100, 16);
     th_free(&h, guard, 16, 16);
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     assert_int_equal(th_stats(&h).largest_free_block, h.initial.largest_free_block);
     test_heap_close(&h);
 }
@@ -69,7 +69,7 @@ static void tlsf_keeps_alignment_padding_free(void **state)
     th_free(&h, x, 16, 16);
     th_free(&h, y, 64, 4096);
     th_free(&h, z, 16, 16);
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     assert_int_equal(th_stats(&h).bytes_free, h.initial.bytes_free);
     test_heap_close(&h);
 }
@@ -82,7 +82,7 @@ static void tlsf_extend_merges_with_the_last_free_block(void **state)
     size_t before = th_stats(&h).largest_free_block;
     assert_true(test_heap_extend(&h, 32 * KIB));
     assert_int_equal(th_stats(&h).largest_free_block, before + 32 * KIB);
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     /* Too little to hold a block: refused, region unchanged. */
     assert_false(test_heap_extend(&h, 16));
     assert_int_equal(th_stats(&h).region_size, 96 * KIB);
@@ -113,7 +113,7 @@ static void tlsf_a_request_for_the_largest_free_block_succeeds(void **state)
     assert_int_equal(th_stats(&h).largest_free_block, 2096);
     assert_ptr_equal(th_alloc(&h, 2096, 16), blocks[0]);
     assert_null(th_alloc(&h, 2097, 16));
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     th_free(&h, blocks[0], 2096, 16);
     for (size_t i = 0; i < N; i++)
         th_free(&h, fences[i], 16, 16);
@@ -146,14 +146,14 @@ static void tlsf_check_detects_corrupted_boundary_tags(void **state)
     tag = (uintptr_t *)((char *)b - 16); /* b's prev_phys */
     saved = *tag;
     *tag += 16;
-    EXPECT_PANIC(h.a.ops->check(h.state), "tlsf: block");
+    EXPECT_PANIC(allocator_check(&h.a), "tlsf: block");
     *tag = saved;
     tag = (uintptr_t *)((char *)b - 8); /* b's size: now overlaps the free block */
     saved = *tag;
     *tag += 32;
-    EXPECT_PANIC(h.a.ops->check(h.state), "tlsf:");
+    EXPECT_PANIC(allocator_check(&h.a), "tlsf:");
     *tag = saved;
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     th_free(&h, a, 64, 8);
     th_free(&h, b, 64, 8);
     test_heap_close(&h);
@@ -169,12 +169,12 @@ static void tlsf_check_detects_a_broken_free_list(void **state)
     int fl = 63 - __builtin_clzll(s->core.fl_bitmap);
     saved = s->core.sl_bitmap[fl];
     s->core.sl_bitmap[fl] = 0; /* the list is there, its bit is gone */
-    EXPECT_PANIC(h.a.ops->check(h.state), "tlsf: fl bitmap");
+    EXPECT_PANIC(allocator_check(&h.a), "tlsf: fl bitmap");
     s->core.sl_bitmap[fl] = saved;
     s->core.free_bytes--;
-    EXPECT_PANIC(h.a.ops->check(h.state), "tlsf: walk found");
+    EXPECT_PANIC(allocator_check(&h.a), "tlsf: walk found");
     s->core.free_bytes++;
-    h.a.ops->check(h.state);
+    allocator_check(&h.a);
     test_heap_close(&h);
 }
 

@@ -269,7 +269,8 @@ static struct sim *trim_sim(uint64_t *frames_free)
 
 static size_t free_tail(struct sim *s)
 {
-    return tlsf_allocator(&s->tlsf).ops->free_tail(&s->tlsf);
+    struct allocator a = tlsf_allocator(&s->tlsf);
+    return allocator_free_tail(&a);
 }
 
 /* Every mapped heap page is one frame taken (the page tables the heap

@@ -31,7 +31,7 @@ static struct {
     size_t errors;    /* bad deallocs seen (reported at teardown) */
     char first_error[256];
     enum { FAIL_NEVER, FAIL_AFTER, FAIL_NTH } mode;
-    struct allocator previous;
+    struct kalloc_heap previous;
 } st;
 
 static bool should_fail(void)
@@ -146,7 +146,8 @@ static const struct allocator_ops test_ops = {
 
 void lib_test_alloc_install(void)
 {
-    struct allocator previous = kalloc_set_allocator((struct allocator){.ops = &test_ops});
+    struct kalloc_heap previous =
+        kalloc_install((struct kalloc_heap){.allocator = {.ops = &test_ops}});
     st = (__typeof__(st)){.mode = FAIL_NEVER, .previous = previous};
 }
 
@@ -154,7 +155,7 @@ void lib_test_alloc_install(void)
  * blocks leaked or a dealloc was wrong. */
 static bool uninstall(void)
 {
-    kalloc_set_allocator(st.previous);
+    kalloc_install(st.previous);
     if (st.errors != 0)
         print_error("%zu bad dealloc(s); first: %s\n", st.errors, st.first_error);
     if (st.live != 0)

@@ -2,7 +2,7 @@
  * A failure-injecting, leak-counting allocator for host tests of alloc/.
  *
  * lib_test_alloc_install() puts it behind every kalloc call
- * (kalloc_set_allocator); blocks come from the host's aligned_alloc, so the
+ * (kalloc_install); blocks come from the host's aligned_alloc, so the
  * sanitizers see every overflow. It
  *   - counts live blocks (lib_test_alloc_live()), so a test can prove that
  *     everything it allocated was freed;
