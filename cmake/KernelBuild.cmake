@@ -88,8 +88,6 @@ endfunction()
 keel_kernel(keel SOURCES kernel/main.c OUTPUT_DIR ${KEEL_OUTPUT_DIR})
 
 # A gdb command file for the debug target.
-# (A hardware breakpoint: GRUB loads the kernel over software ones.)
-file(WRITE ${CMAKE_BINARY_DIR}/keel.gdb
-    "file ${CMAKE_BINARY_DIR}/keel.elf\ntarget remote localhost:1234\nhbreak kernel_main\n")
+configure_file(${PROJECT_SOURCE_DIR}/cmake/keel.gdb.in ${CMAKE_BINARY_DIR}/keel.gdb @ONLY)
 
 add_subdirectory(tests/kernel)
