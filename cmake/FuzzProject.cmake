@@ -4,7 +4,6 @@
 # message, when clang or its libFuzzer runtime is missing
 # (cmake/scripts/keel.sh deps installs clang and libclang-rt-14-dev).
 include(ExternalProject)
-option(KEEL_FUZZ "Build the heap fuzz targets with clang and smoke-test them" ON)
 if(NOT KEEL_FUZZ)
     return()
 endif()

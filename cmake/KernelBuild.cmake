@@ -1,14 +1,11 @@
 # The kernel side: the kernel ELF, keel.iso, and one ISO per kernel test.
 # Configured by the host build through cmake/KernelProject.cmake with
 # cmake/toolchain-x86_64-kernel.cmake.
-set(KEEL_OUTPUT_DIR ${CMAKE_BINARY_DIR} CACHE PATH "Where keel.iso is written")
-
 find_program(GRUB_MKRESCUE grub-mkrescue REQUIRED)
 find_program(GRUB_FILE grub-file REQUIRED)
 find_program(XORRISO xorriso REQUIRED)
 find_program(MFORMAT mformat REQUIRED) # mtools: grub-mkrescue needs it for the EFI image
 
-set(KEEL_KERNEL_WARNINGS -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes)
 set(KEEL_LINKER_SCRIPT ${PROJECT_SOURCE_DIR}/boot/linker.ld)
 
 include(boot/sources.cmake)
@@ -26,7 +23,7 @@ add_library(keel_core OBJECT
 target_include_directories(keel_core PUBLIC ${PROJECT_SOURCE_DIR})
 # Source paths in panic messages relative to the repository, as the seed shows them.
 target_compile_options(keel_core PUBLIC -fmacro-prefix-map=${PROJECT_SOURCE_DIR}/=)
-target_compile_options(keel_core PRIVATE $<$<COMPILE_LANGUAGE:C>:${KEEL_KERNEL_WARNINGS}>)
+target_link_libraries(keel_core PRIVATE keel_warnings)
 # memmove's backward loop must not be turned into a call to memmove.
 set_source_files_properties(lib/kstring.c PROPERTIES COMPILE_OPTIONS
     $<$<C_COMPILER_ID:GNU>:-fno-tree-loop-distribute-patterns>)
@@ -75,7 +72,7 @@ function(keel_kernel name)
     add_executable(${name}.elf ${K_SOURCES} ${PROJECT_SOURCE_DIR}/mm/heap/selected.c)
     target_link_libraries(${name}.elf PRIVATE keel_core)
     target_compile_definitions(${name}.elf PRIVATE KEEL_ALLOCATOR_${alloc_upper}=1 ${K_DEFINITIONS})
-    target_compile_options(${name}.elf PRIVATE ${KEEL_KERNEL_WARNINGS})
+    target_link_libraries(${name}.elf PRIVATE keel_warnings)
     target_link_options(${name}.elf PRIVATE -T ${KEEL_LINKER_SCRIPT})
     set_target_properties(${name}.elf PROPERTIES LINK_DEPENDS ${KEEL_LINKER_SCRIPT})
     add_custom_command(TARGET ${name}.elf POST_BUILD

@@ -11,7 +11,6 @@ endforeach()
 if(NOT CMAKE_BUILD_TYPE)
     set(CMAKE_BUILD_TYPE Debug)
 endif()
-set(KEEL_KERNEL_CC "gcc" CACHE STRING "Kernel compiler: gcc or clang")
 
 ExternalProject_Add(kernel
     SOURCE_DIR ${PROJECT_SOURCE_DIR}
@@ -19,10 +18,8 @@ ExternalProject_Add(kernel
     CMAKE_GENERATOR ${CMAKE_GENERATOR}
     CMAKE_ARGS
         -DCMAKE_TOOLCHAIN_FILE=${PROJECT_SOURCE_DIR}/cmake/toolchain-x86_64-kernel.cmake
-        -DKEEL_KERNEL_CC=${KEEL_KERNEL_CC}
         -DCMAKE_BUILD_TYPE=${CMAKE_BUILD_TYPE}
         -DKEEL_OUTPUT_DIR=${CMAKE_BINARY_DIR}
-        -DKEEL_QEMU_ACCEL=${KEEL_QEMU_ACCEL}
         ${keel_forward}
     INSTALL_COMMAND ""
     BUILD_ALWAYS ON
