@@ -39,19 +39,20 @@ add_custom_target(debug
             --gdb-script ${KEEL_KERNEL_BINARY_DIR}/keel.gdb
     DEPENDS kernel USES_TERMINAL)
 
-# Kernel tests: one ISO each, booted under QEMU by the runner script.
+# keel_qemu_test(<test> ISO <iso> MODE test|boot TIMEOUT <seconds> LABELS <labels...>
+#                [ARGS <runner arguments...>])
+# One CTest test that boots <iso> with the runner, which decides on QEMU's
+# exit code (isa-debug-exit), the expected serial output and the screen, and
+# gives up after TIMEOUT seconds; CTest's own TIMEOUT is the backstop.
+function(keel_qemu_test name)
+    cmake_parse_arguments(Q "" "ISO;MODE;TIMEOUT" "LABELS;ARGS" ${ARGN})
+    add_test(NAME ${name}
+        COMMAND ${KEEL_QEMU_RUN} --mode ${Q_MODE} --timeout ${Q_TIMEOUT} --iso ${Q_ISO} ${Q_ARGS})
+    set_tests_properties(${name} PROPERTIES TIMEOUT 300 LABELS "${Q_LABELS}")
+endfunction()
+
+# Kernel tests: one ISO each (keel_kernel_test() in tests/kernel/tests.cmake).
 include(${PROJECT_SOURCE_DIR}/tests/kernel/tests.cmake)
-foreach(test ${KEEL_KERNEL_TESTS} ${KEEL_KERNEL_TEST_VARIANTS})
-    set(iso ${KEEL_KERNEL_TEST_ISO_${test}})
-    if(NOT iso)
-        set(iso ${test})
-    endif()
-    add_test(NAME kernel.${test}
-        COMMAND ${KEEL_QEMU_RUN} --mode test --timeout ${KEEL_QEMU_TIMEOUT}
-                --iso ${KEEL_KERNEL_BINARY_DIR}/tests/kernel/${iso}.iso
-                ${KEEL_KERNEL_TEST_ARGS_${test}})
-    set_tests_properties(kernel.${test} PROPERTIES TIMEOUT 300 LABELS "kernel;qemu")
-endforeach()
 # A heap_allocation counterpart of `cargo test --test heap_allocation`.
 add_custom_target(test_heap_allocation
     COMMAND ${KEEL_QEMU_RUN} --mode test --verbose --timeout ${KEEL_QEMU_TIMEOUT}
