@@ -40,15 +40,28 @@ add_custom_target(debug
     DEPENDS kernel USES_TERMINAL)
 
 # keel_qemu_test(<test> ISO <iso> MODE test|boot TIMEOUT <seconds> LABELS <labels...>
-#                [ARGS <runner arguments...>])
-# One CTest test that boots <iso> with the runner, which decides on QEMU's
-# exit code (isa-debug-exit), the expected serial output and the screen, and
-# gives up after TIMEOUT seconds; CTest's own TIMEOUT is the backstop.
+#                [REJECT <regex...>] [ARGS <runner arguments...>])
+# One CTest test that boots <iso> with the runner, which decides on what
+# CTest cannot see: QEMU's exit code (isa-debug-exit), every expected serial
+# pattern (all of them, with back-references), the screen, and no verdict
+# after TIMEOUT seconds (CTest's own TIMEOUT is the backstop). A REJECT
+# pattern fails the test wherever it appears in the serial log the runner
+# prints: CTest's FAIL_REGULAR_EXPRESSION; in boot mode the runner stops
+# waiting when one appears (CTest and Python both read these patterns: keep
+# to what their syntaxes share).
 function(keel_qemu_test name)
-    cmake_parse_arguments(Q "" "ISO;MODE;TIMEOUT" "LABELS;ARGS" ${ARGN})
+    cmake_parse_arguments(Q "" "ISO;MODE;TIMEOUT" "LABELS;REJECT;ARGS" ${ARGN})
+    set(stop_on)
+    foreach(pattern IN LISTS Q_REJECT)
+        list(APPEND stop_on --stop-on ${pattern})
+    endforeach()
     add_test(NAME ${name}
-        COMMAND ${KEEL_QEMU_RUN} --mode ${Q_MODE} --timeout ${Q_TIMEOUT} --iso ${Q_ISO} ${Q_ARGS})
+        COMMAND ${KEEL_QEMU_RUN} --mode ${Q_MODE} --timeout ${Q_TIMEOUT} --iso ${Q_ISO}
+                ${stop_on} ${Q_ARGS})
     set_tests_properties(${name} PROPERTIES TIMEOUT 300 LABELS "${Q_LABELS}")
+    if(Q_REJECT)
+        set_tests_properties(${name} PROPERTIES FAIL_REGULAR_EXPRESSION "${Q_REJECT}")
+    endif()
 endfunction()
 
 # Kernel tests: one ISO each (keel_kernel_test() in tests/kernel/tests.cmake).
@@ -63,11 +76,9 @@ add_custom_target(test_heap_allocation
 # then the boot figure.
 set(KEEL_DEMO_OUTPUT
     "Hello World!\n.*heap_value at 0x4444444[0-9a-f]+\nvec at 0x4444444[0-9a-f]+\ncurrent reference count is 2\nreference count is 1 now\nIt did not crash!\nboot: [0-9]+ TSC cycles from kernel entry to the line above\n")
-add_test(NAME kernel.keel_iso_prints_the_seed_demo
-    COMMAND ${KEEL_QEMU_RUN} --mode boot --timeout ${KEEL_QEMU_TIMEOUT}
-            --iso ${CMAKE_BINARY_DIR}/keel.iso --expect-serial ${KEEL_DEMO_OUTPUT}
-            --reject-serial "panicked at")
-set_tests_properties(kernel.keel_iso_prints_the_seed_demo PROPERTIES TIMEOUT 300 LABELS "kernel;qemu")
+keel_qemu_test(kernel.keel_iso_prints_the_seed_demo MODE boot TIMEOUT ${KEEL_QEMU_TIMEOUT}
+    LABELS kernel qemu ISO ${CMAKE_BINARY_DIR}/keel.iso REJECT "panicked at"
+    ARGS --expect-serial ${KEEL_DEMO_OUTPUT})
 
 include(${PROJECT_SOURCE_DIR}/tests/kernel/boot_matrix.cmake)
 
