@@ -2,13 +2,10 @@
 # tests, the kernel as an external project, and the QEMU tests of its ISOs.
 include(CTest)
 
-option(KEEL_SANITIZE "Build host tests with AddressSanitizer and UBSan" ON)
-set(KEEL_WARNINGS -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes)
-
 # The portable code, as host tests link it.
 add_library(keel_portable STATIC ${KEEL_PORTABLE_SOURCES})
 target_include_directories(keel_portable PUBLIC ${PROJECT_SOURCE_DIR})
-target_compile_options(keel_portable PRIVATE ${KEEL_WARNINGS})
+target_link_libraries(keel_portable PRIVATE keel_warnings)
 # The host build always has the hardened heap's code (mm/heap/sources.cmake):
 # its tests run whatever KEEL_HARDENED says for the kernel.
 target_compile_definitions(keel_portable PUBLIC KEEL_HOST=1 KEEL_HARDENED=1)

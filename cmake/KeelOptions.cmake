@@ -1,5 +1,6 @@
-# Build options a user may tune, with their defaults in one place.
-# The host (superbuild) passes each of them on to the kernel build.
+# Build options a user may tune, with their defaults in one place (both
+# builds include this file). The host (superbuild) passes those listed in
+# KEEL_FORWARDED_OPTIONS on to the kernel build.
 
 set(KEEL_ALLOCATOR "segfit" CACHE STRING
     "Global heap allocator: segfit, tlsf, linked_list, fixed_block, bump or dummy")
@@ -18,10 +19,19 @@ endif()
 option(KEEL_HARDENED
     "Wrap the kernel heap in the hardened checker (red zones, quarantine, leak report)"
     ${keel_hardened_default})
+set(KEEL_KERNEL_CC "gcc" CACHE STRING "Kernel compiler: gcc or clang")
 set(KEEL_QEMU_ACCEL "tcg" CACHE STRING "QEMU accelerator for run and tests: tcg or kvm")
 set(KEEL_QEMU_TIMEOUT "60" CACHE STRING "Seconds a kernel test may run before it counts as hung")
+option(KEEL_SANITIZE "Build host tests with AddressSanitizer and UBSan" ON)
+option(KEEL_FUZZ "Build the heap fuzz targets with clang and smoke-test them" ON)
 
-# Every option forwarded to the kernel build (see CMakeLists.txt).
+# Every option forwarded to the kernel build (cmake/KernelProject.cmake).
 set(KEEL_FORWARDED_OPTIONS
     KEEL_ALLOCATOR KEEL_HEAP_START KEEL_HEAP_SIZE KEEL_HEAP_MAX_SIZE)
-list(APPEND KEEL_FORWARDED_OPTIONS KEEL_HARDENED)
+list(APPEND KEEL_FORWARDED_OPTIONS KEEL_HARDENED KEEL_KERNEL_CC)
+
+# Set by the host build for the kernel build, not by hand: where the kernel
+# build writes keel.iso (the host build's binary directory).
+if(KEEL_KERNEL_BUILD)
+    set(KEEL_OUTPUT_DIR ${CMAKE_BINARY_DIR} CACHE PATH "Where keel.iso is written")
+endif()

@@ -1,14 +1,11 @@
 # The kernel side: the kernel ELF, keel.iso, and one ISO per kernel test.
 # Configured by the host build through cmake/KernelProject.cmake with
 # cmake/toolchain-x86_64-kernel.cmake.
-set(KEEL_OUTPUT_DIR ${CMAKE_BINARY_DIR} CACHE PATH "Where keel.iso is written")
-
 find_program(GRUB_MKRESCUE grub-mkrescue REQUIRED)
 find_program(GRUB_FILE grub-file REQUIRED)
 find_program(XORRISO xorriso REQUIRED)
 find_program(MFORMAT mformat REQUIRED) # mtools: grub-mkrescue needs it for the EFI image
 
-set(KEEL_KERNEL_WARNINGS -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes)
 set(KEEL_LINKER_SCRIPT ${PROJECT_SOURCE_DIR}/boot/linker.ld)
 
 include(boot/sources.cmake)
@@ -36,8 +33,7 @@ endif()
 add_library(keel_core OBJECT
     ${KEEL_BOOT_SOURCES} ${KEEL_KERNEL_SOURCES} ${KEEL_PORTABLE_SOURCES}
     ${KEEL_LIB_KERNEL_SOURCES})
-target_link_libraries(keel_core PUBLIC keel_kernel_flags)
-target_compile_options(keel_core PRIVATE $<$<COMPILE_LANGUAGE:C>:${KEEL_KERNEL_WARNINGS}>)
+target_link_libraries(keel_core PUBLIC keel_kernel_flags PRIVATE keel_warnings)
 # memmove's backward loop must not be turned into a call to memmove.
 set_source_files_properties(lib/kstring.c PROPERTIES COMPILE_OPTIONS
     $<$<C_COMPILER_ID:GNU>:-fno-tree-loop-distribute-patterns>)
@@ -47,7 +43,7 @@ set_source_files_properties(lib/kstring.c PROPERTIES COMPILE_OPTIONS
 # that one is built on (kernel.<name>_links_one_allocator checks it).
 add_library(keel_heap_allocators STATIC ${KEEL_HEAP_ALLOCATORS_SOURCES})
 target_link_libraries(keel_heap_allocators PRIVATE keel_kernel_flags)
-target_compile_options(keel_heap_allocators PRIVATE ${KEEL_KERNEL_WARNINGS})
+target_link_libraries(keel_heap_allocators PRIVATE keel_warnings)
 
 # keel_iso(<name> ELF <target> [GRUB_CFG <file>] [FILES <files...>] [OUTPUT_DIR <dir>])
 # Builds <name>.iso from a kernel ELF target with grub-mkrescue: the GRUB
@@ -83,9 +79,8 @@ function(keel_kernel name)
     keel_heap_selected(${K_ALLOCATOR} selected)
 
     add_executable(${name}.elf ${K_SOURCES} ${selected})
-    target_link_libraries(${name}.elf PRIVATE keel_core keel_heap_allocators)
+    target_link_libraries(${name}.elf PRIVATE keel_core keel_heap_allocators keel_warnings)
     target_compile_definitions(${name}.elf PRIVATE ${K_DEFINITIONS})
-    target_compile_options(${name}.elf PRIVATE ${KEEL_KERNEL_WARNINGS})
     target_link_options(${name}.elf PRIVATE -T ${KEEL_LINKER_SCRIPT})
     set_target_properties(${name}.elf PROPERTIES LINK_DEPENDS ${KEEL_LINKER_SCRIPT})
     add_custom_command(TARGET ${name}.elf POST_BUILD
@@ -98,8 +93,6 @@ endfunction()
 keel_kernel(keel SOURCES kernel/main.c OUTPUT_DIR ${KEEL_OUTPUT_DIR})
 
 # A gdb command file for the debug target.
-# (A hardware breakpoint: GRUB loads the kernel over software ones.)
-file(WRITE ${CMAKE_BINARY_DIR}/keel.gdb
-    "file ${CMAKE_BINARY_DIR}/keel.elf\ntarget remote localhost:1234\nhbreak kernel_main\n")
+configure_file(${PROJECT_SOURCE_DIR}/cmake/keel.gdb.in ${CMAKE_BINARY_DIR}/keel.gdb @ONLY)
 
 add_subdirectory(tests/kernel)

@@ -11,7 +11,6 @@ endforeach()
 if(NOT CMAKE_BUILD_TYPE)
     set(CMAKE_BUILD_TYPE Debug)
 endif()
-set(KEEL_KERNEL_CC "gcc" CACHE STRING "Kernel compiler: gcc or clang")
 
 ExternalProject_Add(kernel
     SOURCE_DIR ${PROJECT_SOURCE_DIR}
@@ -19,10 +18,8 @@ ExternalProject_Add(kernel
     CMAKE_GENERATOR ${CMAKE_GENERATOR}
     CMAKE_ARGS
         -DCMAKE_TOOLCHAIN_FILE=${PROJECT_SOURCE_DIR}/cmake/toolchain-x86_64-kernel.cmake
-        -DKEEL_KERNEL_CC=${KEEL_KERNEL_CC}
         -DCMAKE_BUILD_TYPE=${CMAKE_BUILD_TYPE}
         -DKEEL_OUTPUT_DIR=${CMAKE_BINARY_DIR}
-        -DKEEL_QEMU_ACCEL=${KEEL_QEMU_ACCEL}
         ${keel_forward}
     INSTALL_COMMAND ""
     BUILD_ALWAYS ON
@@ -42,19 +39,44 @@ add_custom_target(debug
             --gdb-script ${KEEL_KERNEL_BINARY_DIR}/keel.gdb
     DEPENDS kernel USES_TERMINAL)
 
-# Kernel tests: one ISO each, booted under QEMU by the runner script.
-include(${PROJECT_SOURCE_DIR}/tests/kernel/tests.cmake)
-foreach(test ${KEEL_KERNEL_TESTS} ${KEEL_KERNEL_TEST_VARIANTS})
-    set(iso ${KEEL_KERNEL_TEST_ISO_${test}})
-    if(NOT iso)
-        set(iso ${test})
+# keel_qemu_test(<test> ISO <iso> MODE test|boot TIMEOUT <seconds> LABELS <labels...>
+#                [REJECT <regex...>] [ARGS <runner arguments...>])
+# One CTest test that boots <iso> with the runner, which decides on what
+# CTest cannot see: QEMU's exit code (isa-debug-exit), every expected serial
+# pattern (all of them, with back-references), the screen, and no verdict
+# after TIMEOUT seconds (CTest's own TIMEOUT is the backstop). A REJECT
+# pattern fails the test wherever it appears in the serial log the runner
+# prints: CTest's FAIL_REGULAR_EXPRESSION; in boot mode the runner stops
+# waiting when one appears (CTest and Python both read these patterns: keep
+# to what their syntaxes share).
+function(keel_qemu_test name)
+    cmake_parse_arguments(Q "" "ISO;MODE;TIMEOUT" "LABELS;REJECT;ARGS" ${ARGN})
+    set(stop_on)
+    foreach(pattern IN LISTS Q_REJECT)
+        list(APPEND stop_on --stop-on ${pattern})
+    endforeach()
+    add_test(NAME ${name}
+        COMMAND ${KEEL_QEMU_RUN} --mode ${Q_MODE} --timeout ${Q_TIMEOUT} --iso ${Q_ISO}
+                ${stop_on} ${Q_ARGS})
+    set_tests_properties(${name} PROPERTIES TIMEOUT 300 LABELS "${Q_LABELS}")
+    if(Q_REJECT)
+        set_tests_properties(${name} PROPERTIES FAIL_REGULAR_EXPRESSION "${Q_REJECT}")
     endif()
-    add_test(NAME kernel.${test}
-        COMMAND ${KEEL_QEMU_RUN} --mode test --timeout ${KEEL_QEMU_TIMEOUT}
-                --iso ${KEEL_KERNEL_BINARY_DIR}/tests/kernel/${iso}.iso
-                ${KEEL_KERNEL_TEST_ARGS_${test}})
-    set_tests_properties(kernel.${test} PROPERTIES TIMEOUT 300 LABELS "kernel;qemu")
-endforeach()
+endfunction()
+
+# Each kernel links the one allocator it was built with: keel.elf the
+# configured one, each test kernel built with another (keel_kernel_test's
+# ALLOCATOR) its own.
+function(keel_one_allocator_test kernel elf allocator)
+    add_test(NAME kernel.${kernel}_links_one_allocator
+        COMMAND sh ${PROJECT_SOURCE_DIR}/cmake/scripts/check_allocator_symbols.sh
+                ${KEEL_KERNEL_BINARY_DIR}/${elf} ${allocator})
+    set_tests_properties(kernel.${kernel}_links_one_allocator PROPERTIES LABELS kernel)
+endfunction()
+keel_one_allocator_test(keel keel.elf ${KEEL_ALLOCATOR})
+
+# Kernel tests: one ISO each (keel_kernel_test() in tests/kernel/tests.cmake).
+include(${PROJECT_SOURCE_DIR}/tests/kernel/tests.cmake)
 # A heap_allocation counterpart of `cargo test --test heap_allocation`.
 add_custom_target(test_heap_allocation
     COMMAND ${KEEL_QEMU_RUN} --mode test --verbose --timeout ${KEEL_QEMU_TIMEOUT}
@@ -65,11 +87,9 @@ add_custom_target(test_heap_allocation
 # then the boot figure.
 set(KEEL_DEMO_OUTPUT
     "Hello World!\n.*heap_value at 0x4444444[0-9a-f]+\nvec at 0x4444444[0-9a-f]+\ncurrent reference count is 2\nreference count is 1 now\nIt did not crash!\nboot: [0-9]+ TSC cycles from kernel entry to the line above\n")
-add_test(NAME kernel.keel_iso_prints_the_seed_demo
-    COMMAND ${KEEL_QEMU_RUN} --mode boot --timeout ${KEEL_QEMU_TIMEOUT}
-            --iso ${CMAKE_BINARY_DIR}/keel.iso --expect-serial ${KEEL_DEMO_OUTPUT}
-            --reject-serial "panicked at")
-set_tests_properties(kernel.keel_iso_prints_the_seed_demo PROPERTIES TIMEOUT 300 LABELS "kernel;qemu")
+keel_qemu_test(kernel.keel_iso_prints_the_seed_demo MODE boot TIMEOUT ${KEEL_QEMU_TIMEOUT}
+    LABELS kernel qemu ISO ${CMAKE_BINARY_DIR}/keel.iso REJECT "panicked at"
+    ARGS --expect-serial ${KEEL_DEMO_OUTPUT})
 
 include(${PROJECT_SOURCE_DIR}/tests/kernel/boot_matrix.cmake)
 
@@ -89,18 +109,3 @@ add_test(NAME kernel.hardened_symbols_follow_the_option
             ${KEEL_KERNEL_BINARY_DIR}/keel.elf ${KEEL_HARDENED})
 set_tests_properties(kernel.hardened_symbols_follow_the_option PROPERTIES LABELS kernel)
 
-# Each kernel links the one allocator it was built with: keel.elf the
-# configured one, each test kernel built with another (tests.cmake) its own.
-function(keel_one_allocator_test kernel elf allocator)
-    add_test(NAME kernel.${kernel}_links_one_allocator
-        COMMAND sh ${PROJECT_SOURCE_DIR}/cmake/scripts/check_allocator_symbols.sh
-                ${KEEL_KERNEL_BINARY_DIR}/${elf} ${allocator})
-    set_tests_properties(kernel.${kernel}_links_one_allocator PROPERTIES LABELS kernel)
-endfunction()
-keel_one_allocator_test(keel keel.elf ${KEEL_ALLOCATOR})
-foreach(test ${KEEL_KERNEL_TESTS})
-    if(KEEL_KERNEL_TEST_ALLOCATOR_${test})
-        keel_one_allocator_test(${test} tests/kernel/${test}.elf
-                                ${KEEL_KERNEL_TEST_ALLOCATOR_${test}})
-    endif()
-endforeach()

@@ -6,7 +6,8 @@ set(CMAKE_SYSTEM_NAME Generic)
 set(CMAKE_SYSTEM_PROCESSOR x86_64)
 set(KEEL_KERNEL_BUILD ON)
 
-set(KEEL_KERNEL_CC "gcc" CACHE STRING "Kernel compiler: gcc or clang")
+# KEEL_KERNEL_CC: the option of cmake/KeelOptions.cmake, passed on by the host
+# build (this file runs before the project includes the options).
 if(KEEL_KERNEL_CC STREQUAL "clang")
     set(CMAKE_C_COMPILER clang)
     set(CMAKE_ASM_COMPILER clang)

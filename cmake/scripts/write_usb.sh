@@ -38,7 +38,7 @@ die() {
 }
 
 # The only block device check; no variable or argument turns it off. Its
-# tests (test_write_usb.sh) run a copy of this script with this one line
+# tests (tests/host/scripts/write_usb_test.sh) run a copy of this script with this one line
 # replaced, since [ is a shell builtin that no stand-in on PATH can replace.
 is_block_device() { [ -b "$1" ]; } # test seam: block device check
 

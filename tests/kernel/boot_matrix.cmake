@@ -5,15 +5,22 @@
 # the text rendered on the host by the kernel's own font and drawing code).
 # OVMF itself needs about 64 MiB, so UEFI boots start there.
 #
-# keel_boot_test(<name> <args...>) boots keel.iso in qemu_run.py's boot mode.
+# keel_boot_test(<name> [ISO <iso>] [REJECT <regex>] <runner arguments...>)
+# boots keel.iso (or <iso>) in qemu_run.py's boot mode as the test
+# boot.<name>; REJECT fails it wherever the pattern appears
+# (keel_qemu_test, cmake/KernelProject.cmake).
 function(keel_boot_test name)
-    add_test(NAME boot.${name}
-        COMMAND ${KEEL_QEMU_RUN} --mode boot --timeout 120 --iso ${CMAKE_BINARY_DIR}/keel.iso
-                ${ARGN})
-    set_tests_properties(boot.${name} PROPERTIES TIMEOUT 300 LABELS "boot;qemu")
+    cmake_parse_arguments(B "" "ISO;REJECT" "" ${ARGN})
+    if(NOT B_ISO)
+        set(B_ISO ${CMAKE_BINARY_DIR}/keel.iso)
+    endif()
+    keel_qemu_test(boot.${name} MODE boot TIMEOUT 120 LABELS boot qemu ISO ${B_ISO}
+        REJECT ${B_REJECT} ARGS ${B_UNPARSED_ARGUMENTS})
 endfunction()
 
-set(keel_serial_done --expect-serial "It did not crash!" --reject-serial "panicked at")
+# A boot to the end: the demo's last line, and no panic on the way (keel's
+# refusals, below, are panics with a message).
+set(keel_serial_done --expect-serial "It did not crash!" REJECT "panicked at")
 set(keel_demo_done ${keel_serial_done} --expect-screen "It did not crash!")
 set(keel_fb_screen --screen framebuffer --screen-check-tool $<TARGET_FILE:screen_check>)
 
@@ -37,12 +44,9 @@ keel_boot_test(cpu_without_nx_boots --cpu qemu64,-nx ${keel_demo_done})
 
 # Less memory than keel needs: a clear message, not a fault; it says what
 # the boot modules take when they are what leaves too little.
-add_test(NAME boot.modules_leave_too_little_memory_gets_a_message
-    COMMAND ${KEEL_QEMU_RUN} --mode boot --timeout 120 --memory 40M
-            --iso ${KEEL_KERNEL_BINARY_DIR}/tests/kernel/big_modules.iso
-            --expect-serial "keel needs at least 16 MiB of free memory\\x3b this machine has [0-9]+ KiB of usable RAM, of which the kernel, the boot information and 6 boot modules take 2[4-5][0-9][0-9][0-9] KiB, leaving [0-9]+ KiB\\. Give it [0-9]+ KiB more memory, or load fewer or smaller modules\\.")
-set_tests_properties(boot.modules_leave_too_little_memory_gets_a_message PROPERTIES TIMEOUT 300
-                     LABELS "boot;qemu")
+keel_boot_test(modules_leave_too_little_memory_gets_a_message
+    ISO ${KEEL_KERNEL_BINARY_DIR}/tests/kernel/big_modules.iso --memory 40M
+    --expect-serial "keel needs at least 16 MiB of free memory\\x3b this machine has [0-9]+ KiB of usable RAM, of which the kernel, the boot information and 6 boot modules take 2[4-5][0-9][0-9][0-9] KiB, leaving [0-9]+ KiB\\. Give it [0-9]+ KiB more memory, or load fewer or smaller modules\\.")
 keel_boot_test(too_little_memory_gets_a_message --memory 12M
     --expect-serial "keel needs at least 16 MiB of free memory\\x3b this machine has [0-9]+ KiB of usable RAM, of which the kernel, the boot information and 0 boot modules take [0-9]+ KiB, leaving [0-9]+ KiB\\. Give it [0-9]+ KiB more memory, or load fewer or smaller modules\\.")
 

@@ -1,6 +1,7 @@
 #!/bin/sh
-# Tests write_usb.sh with stand-ins for lsblk, dd and sync: no real device is
-# touched. Usage: test_write_usb.sh <case> (the cases are at the end). Each
+# Tests cmake/scripts/write_usb.sh with stand-ins for lsblk, dd and sync: no
+# real device is touched. Usage: write_usb_test.sh <case> (the cases are at
+# the end; tests/host/scripts/CMakeLists.txt runs each as a CTest test). Each
 # case checks write_usb.sh's exit status, its key message (a whole line) and
 # whether dd was called.
 #
@@ -29,7 +30,7 @@
 # --pairs query), mounts (the MOUNTPOINT query) or block (fake_is_block) and
 # when before or after (the answer was read).
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
+writer=$(cd "$(dirname "$0")/../../../cmake/scripts" && pwd)/write_usb.sh
 case=${1:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -107,11 +108,11 @@ chmod +x "$work/bin/lsblk" "$work/bin/fake_is_block" "$work/bin/dd" "$work/bin/s
 
 # The test copy of write_usb.sh: the marked line, and only it, replaced.
 marker='# test seam: block device check'
-[ "$(grep -c -- "$marker\$" "$here/write_usb.sh")" = 1 ] ||
+[ "$(grep -c -- "$marker\$" "$writer")" = 1 ] ||
     fail "write_usb.sh must have exactly one line ending in '$marker'"
 sed "s/^.*$marker\$/is_block_device() { fake_is_block \"\$1\"; }/" \
-    "$here/write_usb.sh" >"$work/write_usb.sh"
-[ "$(diff "$here/write_usb.sh" "$work/write_usb.sh" | grep -c '^[<>]')" = 2 ] ||
+    "$writer" >"$work/write_usb.sh"
+[ "$(diff "$writer" "$work/write_usb.sh" | grep -c '^[<>]')" = 2 ] ||
     fail "the test copy of write_usb.sh should differ in the marked line only"
 
 FAKE_WORK=$work FAKE_DISK='' FAKE_DISK_AFTER='' FAKE_MOUNTS='' FAKE_MOUNTS_AFTER='' FAKE_FAIL=''
@@ -206,7 +207,7 @@ no_iso)
 # --- the block device check, on the shipped script
 not_a_block_device)
     printf '%s\n' "$work/disk.img" >"$work/answer"
-    run_script "$here/write_usb.sh" "$work/answer" "$work/keel.iso" "$work/disk.img"
+    run_script "$writer" "$work/answer" "$work/keel.iso" "$work/disk.img"
     expect_not_block_device ;;
 env_var_does_not_disable_check)
     printf '%s\n' "$work/disk.img" >"$work/answer"
@@ -214,7 +215,7 @@ env_var_does_not_disable_check)
         WRITE_USB_YES FORCE TEST TESTING DEBUG CI KEEL_TEST SKIP_BLOCK_CHECK; do
         eval "$var=1; export $var"
     done
-    run_script "$here/write_usb.sh" "$work/answer" "$work/keel.iso" "$work/disk.img"
+    run_script "$writer" "$work/answer" "$work/keel.iso" "$work/disk.img"
     expect_not_block_device ;;
 
 # --- what lsblk says, and how it is read
