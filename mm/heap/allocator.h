@@ -2,7 +2,8 @@
  * The allocator vtable: keel's GlobalAlloc.
  *
  * Every allocator design in mm/heap (dummy, bump, linked_list, fixed_block,
- * tlsf) is a `struct allocator`: a state pointer and a table of operations.
+ * tlsf, segfit) and the hardened wrapper around any of them is a
+ * `struct allocator`: a state pointer and a table of operations.
  * The four operations of Rust's GlobalAlloc trait come first; the management
  * operations after them are what a kernel heap needs beyond the trait
  * (taking a region, growing and shrinking it, statistics, a consistency
