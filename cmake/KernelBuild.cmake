@@ -24,7 +24,7 @@ add_library(keel_core OBJECT
     ${KEEL_BOOT_SOURCES} ${KEEL_KERNEL_SOURCES} ${keel_core_portable}
     ${KEEL_LIB_KERNEL_SOURCES})
 target_include_directories(keel_core PUBLIC ${PROJECT_SOURCE_DIR})
-# Source paths in panic messages relative to the repository, as the seed shows them.
+# Source paths in panic messages relative to the repository, as the blog_os post shows them.
 target_compile_options(keel_core PUBLIC -fmacro-prefix-map=${PROJECT_SOURCE_DIR}/=)
 target_compile_options(keel_core PRIVATE $<$<COMPILE_LANGUAGE:C>:${KEEL_KERNEL_WARNINGS}>)
 # memmove's backward loop must not be turned into a call to memmove.
