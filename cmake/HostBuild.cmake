@@ -25,4 +25,10 @@ find_program(CLANG_FORMAT clang-format REQUIRED)
 add_test(NAME format COMMAND sh ${PROJECT_SOURCE_DIR}/cmake/scripts/check_format.sh
                              ${PROJECT_SOURCE_DIR})
 set_tests_properties(format PROPERTIES LABELS host)
+
+# Every relative link of README.md and docs/*.md names a file and heading that exist.
+add_test(NAME doc_links COMMAND ${Python3_EXECUTABLE}
+                                ${PROJECT_SOURCE_DIR}/cmake/scripts/check_doc_links.py
+                                ${PROJECT_SOURCE_DIR})
+set_tests_properties(doc_links PROPERTIES LABELS host)
 add_subdirectory(tests/bench)

@@ -12,7 +12,7 @@ include(boot/sources.cmake)
 include(kernel/sources.cmake)
 
 # What every kernel object is compiled with: the include root, source paths
-# in panic messages relative to the repository (as the seed shows them),
+# in panic messages relative to the repository (as the blog_os post shows them),
 # the heap options and, with KEEL_HARDENED, the hardened heap (heap_setup()
 # wraps the allocator, kalloc records callers, test kernels print the leak
 # report; off: none of it is compiled).

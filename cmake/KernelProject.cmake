@@ -83,7 +83,7 @@ add_custom_target(test_heap_allocation
             --iso ${KEEL_KERNEL_BINARY_DIR}/tests/kernel/heap_allocation.iso
     DEPENDS kernel USES_TERMINAL)
 
-# The real keel.iso (not a test image) boots and prints the seed's demo,
+# The real keel.iso (not a test image) boots and prints the blog_os post's demo,
 # then the boot figure.
 set(KEEL_DEMO_OUTPUT
     "Hello World!\n.*heap_value at 0x4444444[0-9a-f]+\nvec at 0x4444444[0-9a-f]+\ncurrent reference count is 2\nreference count is 1 now\nIt did not crash!\nboot: [0-9]+ TSC cycles from kernel entry to the line above\n")

@@ -1,9 +1,10 @@
 /*
  * keel's kernel_main: what the run target boots. After bringing the machine
- * up it does what the seed kernel does at the end of its heap chapter: a
+ * up it does what the blog_os kernel does at the end of the "Heap Allocation"
+ * post (https://os.phil-opp.com/heap-allocation/): a
  * boxed value, a vector grown by 500 pushes, and a reference-counted vector
  * cloned once and dropped once. Then the boot figure: TSC cycles from
- * kernel_entry() to the seed's last line (docs/bench.md).
+ * kernel_entry() to the post's last line (docs/bench.md).
  */
 #include "alloc/box.h"
 #include "alloc/rc.h"

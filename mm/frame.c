@@ -171,7 +171,7 @@ const char *frame_strerror(enum frame_error err)
 {
     switch (err) {
     case FRAME_OK:
-        return "Success.";
+        return "no error";
     case FRAME_ERR_EXHAUSTED:
         return "Out of physical memory: no free frame is left.";
     case FRAME_ERR_MISALIGNED:

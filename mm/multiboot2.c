@@ -373,7 +373,7 @@ const char *mb2_strerror(enum mb2_error err)
 {
     switch (err) {
     case MB2_OK:
-        return "The boot information is valid.";
+        return "no error";
     case MB2_ERR_NULL:
         return "The boot information pointer is NULL.";
     case MB2_ERR_MISALIGNED:

@@ -315,7 +315,7 @@ const char *map_strerror(enum map_error err)
 {
     switch (err) {
     case MAP_OK:
-        return "Success.";
+        return "no error";
     case MAP_ERR_FRAME_ALLOCATION_FAILED:
         return "No free frame for a page table the mapping needs.";
     case MAP_ERR_PAGE_ALREADY_MAPPED:

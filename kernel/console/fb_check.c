@@ -66,7 +66,7 @@ const char *fb_strerror(enum fb_error err)
 {
     switch (err) {
     case FB_OK:
-        return "nothing wrong with it";
+        return "no error";
     case FB_ERR_NOT_RGB:
         return "it is not an RGB framebuffer";
     case FB_ERR_ADDRESS_ZERO:

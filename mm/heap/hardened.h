@@ -1,69 +1,36 @@
 /*
- * hardened: a checking wrapper around any allocator, keel's run-time answer
- * to the borrow checker. It turns C's heap bugs into precise panics.
+ * hardened: a checking wrapper around any allocator (allocator.h) that turns
+ * C's heap bugs into precise panics. How a block is laid out, the exact
+ * report of each bad act and the tests that prove them: docs/hardening.md.
  *
- * Every block it hands out is carved from a larger block of the inner
- * allocator (A = max(align, 16); the header and the user bytes never move):
+ * Every block is carved from a larger block of the inner allocator: a
+ * HARDENED_HEADER_SIZE header, HARDENED_REDZONE bytes of red zone before
+ * the user bytes and 16..31 after them. User pointers are aligned to
+ * max(align, HARDENED_MIN_ALIGN). Fresh user bytes hold
+ * HARDENED_FRESH_BYTE (alloc_zeroed: zeros), red zones
+ * HARDENED_REDZONE_BYTE, a freed block's user bytes HARDENED_FREED_BYTE
+ * while it waits in the quarantine.
  *
- *   inner                                        user: A-aligned
- *   v                                            v
- *   | slack | header (64) | front red zone (16) | user bytes | back red zone |
- *                                                            (to a 16-byte
- *                                                        boundary, then 16)
- *   slack: rounds header + red zone (80 bytes) up to A; unused
+ * Guarantees beyond the vtable's contract:
+ *   - dealloc and realloc check the pointer (a live block of this heap, at
+ *     its start), the layout (exactly the one allocated) and the red zones;
+ *     a freed block waits in a FIFO quarantine (HARDENED_QUARANTINE_BLOCKS
+ *     blocks, HARDENED_QUARANTINE_BYTES inner bytes) and is checked for
+ *     writes after free when it leaves it;
+ *   - realloc always moves the block;
+ *   - the quarantine never makes a request fail: it is drained first;
+ *   - the wrapper never allocates for its own bookkeeping;
+ *   - check() walks every live and quarantined block, then the inner
+ *     allocator's check().
+ * Errors: every detection panics with one line starting "hardened heap: "
+ * that names the address, the layout given and what was wrong.
+ * Not detected: a double free after the block left the quarantine and was
+ * handed out again; writes that skip a red zone; reads.
+ * Cost: O(size) per alloc and free (fill and check), 96..127 bytes per
+ * block plus alignment slack.
  *
- *   header: magic (live or freed), links of the live list or the
- *   quarantine, the requested layout, the allocating and freeing callers,
- *   and a seal (a hash of all of it and of the header's own address).
- *
- * Byte patterns:
- *   0xa5  fresh user bytes (alloc): reads of uninitialised memory stand out
- *         (alloc_zeroed still returns zeros)
- *   0xfb  red zones, before and after the user bytes
- *   0xdd  user bytes of a freed block, while it waits in quarantine
- *
- * A free checks the pointer (it must be a live block of this heap, at its
- * start), the layout (exactly the one allocated), the red zones; it then
- * poisons the user bytes and puts the block at the tail of the quarantine,
- * a FIFO bounded by HARDENED_QUARANTINE_BLOCKS blocks and
- * HARDENED_QUARANTINE_BYTES inner bytes. Blocks leave it from the head,
- * checked for writes after free, and only then go back to the inner
- * allocator. When the inner allocator is out of memory the quarantine is
- * drained first, so the quarantine never causes an allocation failure.
- * realloc always moves the block (the old one goes to quarantine), so a
- * stale pointer kept across a realloc is caught like any other.
- *
- * check() walks every live block (header seal, red zones) and every
- * quarantined block (seal, poison), then the inner allocator's check().
- * Live blocks are an intrusive list through their headers and the
- * quarantine a FIFO through the same links: the wrapper never allocates for
- * its own bookkeeping.
- *
- * Every detection panics with one line starting "hardened heap: " and
- * naming the address, the layout given and what was wrong (the exact
- * wording of each is in docs/hardening.md):
- *   - "double free of P (Layout {..}): already freed by F (allocated by C)"
- *   - "dealloc of P (Layout {..}): " then one of
- *       "not a heap pointer (outside the heap region [R, E))",
- *       "interior pointer, offset N into the live block B (...)",
- *       "pointer into the freed block B at offset N",
- *       "misaligned pointer, not a block this heap handed out",
- *       "not a block this heap handed out",
- *       "layout mismatch, the block was allocated with Layout {..} by C"
- *     ("realloc of" when realloc was given the pointer);
- *   - "overflow of block P (...): red zone after the block changed at
- *     offsets X..Y: found 41 .., expected fb", and "underflow of ..." for
- *     the red zone before it;
- *   - "write after free to block P (...): changed at offsets X..Y: ...";
- *   - "corrupted header of the live block P (seal mismatch: ...)".
- * Offsets are relative to the user pointer; at most 8 found bytes are shown.
- *
- * What it cannot see: a double free after the block left quarantine and was
- * handed out again (that frees the new owner's block); writes that skip
- * over a red zone into another block; reads (only their results differ).
- *
- * Portable, and not compiled into the kernel at all unless the KEEL_HARDENED
- * build option is on (cmake/KeelOptions.cmake).
+ * Compiled into the kernel only when the KEEL_HARDENED build option is on
+ * (cmake/KeelOptions.cmake).
  */
 #ifndef KEEL_MM_HEAP_HARDENED_H
 #define KEEL_MM_HEAP_HARDENED_H

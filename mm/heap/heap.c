@@ -16,7 +16,7 @@ const char *heap_strerror(enum heap_error err)
 {
     switch (err) {
     case HEAP_OK:
-        return "success";
+        return "no error";
     case HEAP_ERR_BAD_CONFIG:
         return "invalid heap configuration (start not page-aligned, or sizes zero or out of order)";
     case HEAP_ERR_FRAME_ALLOCATION_FAILED:

@@ -1,69 +1,17 @@
 /*
- * segfit: keel's default heap. A headerless small-object front end over a
- * coalescing two-level segregated fit (TLSF) back end.
+ * segfit: keel's default heap allocator, behind the vtable (allocator.h).
+ * Small requests (size <= SEGFIT_SMALL_MAX, align <= SEGFIT_SMALL_ALIGN) are
+ * served headerless from exact 8-byte size classes carved from runs; all
+ * others by the TLSF core (tlsf_core.h), which also holds the runs. Why it
+ * is built this way, with a diagram of its parts: docs/heap-design.md.
  *
- *   request (size, align)
- *     |
- *     +-- size <= SEGFIT_SMALL_MAX and align <= SEGFIT_SMALL_ALIGN ---> front end
- *     |     129 exact classes, 8 bytes apart (0, 8, 16, ... 1024 bytes):
- *     |     one LIFO free list per class, no header, no size word:
- *     |     the class is ceil(size / 8) whatever the alignment, so dealloc
- *     |     computes it from the size it is given.
- *     |     Empty list: carve from the current run with a bump pointer.
- *     |
- *     +-- anything else ------------------------------------------> back end
- *           the TLSF core (tlsf_core.h): boundary tags (16-byte header,
- *           16-byte granule), 32 second-level lists, good fit in two bit
- *           scans after a best-of-4 look at the request's own list, low
- *           addresses first, immediate coalescing.
- *
- *   region:  [hdr|run: small blocks of every class ][hdr|large ][hdr|free ]...[sentinel]
- *
- * A run is an ordinary back-end block (marked TLSF_MARK) that the front
- * end carves small blocks of any class from, in address order: up to
- * SEGFIT_RUN bytes of the free block good fit finds for SEGFIT_RUN_MIN
- * bytes (so small blocks fill the holes between large ones), or at the
- * heap's end of any block that still fits. Every small block of a
- * class lies at the natural alignment of its size (capped at
- * SEGFIT_SMALL_ALIGN), so a request aligned to no more than that takes the
- * head of its list; a more aligned one takes the first block of the first
- * SEGFIT_ALIGNED_SCAN of its list that is aligned enough, else carves one at
- * its alignment. An aligned request so costs its size rounded up to 8
- * bytes, like any other. The padding that carving leaves, and the tail of a run
- * too short for the next block, go on the class lists, so no byte of a run
- * is lost. Classes share runs: a half-used run serves every size, which is
- * what keeps small heaps dense (no per-class slab waiting to fill).
- *
- * Freed small blocks stay on their class list (a cache of exact-size
- * blocks, reused first). They go back to the back end, where they serve
- * any size, in two cases. When a new run would be cut from the heap's end
- * (growing the memory the heap touches) while the lists hold
- * SEGFIT_RECLAIM_CACHED_MIN bytes or more, and an eighth of the bytes in
- * use more than the last such pass left; a larger cached block, split,
- * also serves before the end is cut into. And when a request would
- * otherwise fail (before the kernel grows the heap). An empty heap is
- * simply reset (O(1)), so it is exactly a fresh one. Otherwise the reclaim
- * pass (segfit_reclaim.c) marks the cached blocks of every class in a
- * bitmap of the used heap that the back end lends it (or, when no free
- * block can hold the bitmap, sorts them by address) and walks them with the
- * heap's blocks: touching blocks form free ranges; a range that holds a
- * back-end block of SEGFIT_RECLAIM_MIN bytes (a whole run always) is cut
- * out of its run (shrinking it, or splitting it in two runs) and released
- * to the back end, where it coalesces and serves any size; shorter ranges
- * go back on the class lists as the largest pieces that fit them (at most
- * SEGFIT_SMALL_MAX bytes each). Then the request is tried once more. So
- * memory freed in one class serves any class and large requests, except
- * for shorter free ranges that live blocks fence in: those serve small
- * requests only. The pass also catches a small double free (a block met
- * twice, or overlapping another) and panics.
- *
- * Realloc: small blocks stay in place within their class, shrink in place
- * (the tail goes on the lists) and grow in place at the top of the current
- * run; large blocks resize in place when the core can (tlsf_core_resize:
- * grow into a free successor, shrink, slide down into a free predecessor,
- * or shrink into a snug free block once the heap is half full), and only
- * then move. The reclaim pass lives in segfit_reclaim.c, the class
- * arithmetic both files share in segfit_classes.h.
+ * Region: must hold at least 48 bytes after aligning it to 16. The control
+ * structure (struct segfit_heap) lives outside the region.
+ * Errors: alloc and realloc return NULL when neither the class lists, the
+ * back end nor the cached blocks given back to it (the reclaim pass) can
+ * serve; a failed realloc leaves the block live. A double free that the
+ * metadata shows (a large block freed twice; a small block met twice by the
+ * reclaim pass or check()) panics.
  *
  * Worst-case time (copying excluded):
  *   small alloc/dealloc/realloc: O(1) on the fast path (a list pop or
@@ -73,21 +21,16 @@
  *   three back-end searches, independent of the number of blocks.
  *   large alloc, dealloc, realloc in place, extend: O(1), as TLSF (at most
  *   4 blocks looked at in one list, two merges, two splits).
- *   The reclaim pass: O(n + h/512 + b) with the bitmap, O(n log n + b)
- *   without, for n cached small blocks, h bytes of used heap and b
- *   back-end blocks; O(1) instead if nothing is live. Before the end
- *   grows it runs only after an eighth of the bytes in use have been
- *   freed into the lists since the last pass; a request that would fail
- *   pays it every time, even when nothing was freed since.
+ *   The reclaim pass: O(n + h/512 + b) with a bitmap the back end lends,
+ *   O(n log n + b) when it cannot, for n cached small blocks, h bytes of
+ *   used heap and b back-end blocks; O(1) if nothing is live. Before the
+ *   heap's end grows it runs only after an eighth of the bytes in use have
+ *   been freed into the lists since the last pass; a request that would
+ *   fail pays it every time.
  *   stats() walks the class lists, check() walks everything.
  * Memory: small blocks cost their size rounded up to 8 bytes (at least 8),
  * nothing else; large blocks cost a 16-byte header and 16-byte rounding; a
- * run costs a 16-byte header (runs hold SEGFIT_RUN_MIN to SEGFIT_RUN
- * bytes, less only at the heap's end or where a reclaim pass cut a run
- * around a free range of SEGFIT_RECLAIM_MIN bytes or more); one 16-byte
- * sentinel ends the region. The control structure (struct segfit_heap)
- * lives outside the region. The region must hold at least 48 bytes after
- * aligning it to 16.
+ * run costs a 16-byte header; one 16-byte sentinel ends the region.
  */
 #ifndef KEEL_MM_HEAP_SEGFIT_H
 #define KEEL_MM_HEAP_SEGFIT_H

@@ -1,5 +1,5 @@
 /*
- * heap_allocation: keel's counterpart of the seed's tests/heap_allocation.rs,
+ * heap_allocation: keel's counterpart of blog_os's tests/heap_allocation.rs,
  * plus what a C heap must also get right: zeroed memory after dirty frees,
  * realloc keeping contents, growth on demand, and allocation from an
  * interrupt handler while the interrupted code allocates. Built once per

@@ -1,4 +1,4 @@
-/* heap_dummy: the seed's first run. With the dummy allocator every
+/* heap_dummy: the blog_os post's first run. With the dummy allocator every
  * allocation fails, so the first Box ends in the error handler. */
 #include "alloc/box.h"
 #include "tests/kernel/ktest.h"

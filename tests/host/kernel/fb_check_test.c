@@ -231,6 +231,7 @@ static void every_reason_reads_differently(void **state)
     for (int a = FB_OK; a <= FB_ERR_OVERLAPS_BOOT_INFO; a++)
         for (int b = a + 1; b <= FB_ERR_OVERLAPS_BOOT_INFO; b++)
             assert_string_not_equal(fb_strerror((enum fb_error)a), fb_strerror((enum fb_error)b));
+    assert_string_equal(fb_strerror(FB_OK), "no error");
     assert_string_equal(fb_strerror(FB_ERR_ADDRESS_ZERO),
                         "its address is 0 (the display has no linear framebuffer)");
 }

@@ -445,6 +445,7 @@ static void long_maps_and_many_reserved_regions_are_used_whole(void **state)
 static void strerror_covers_every_error(void **state)
 {
     (void)state;
+    assert_string_equal(frame_strerror(FRAME_OK), "no error");
     for (int e = FRAME_OK; e <= FRAME_ERR_NO_USABLE_MEMORY; e++)
         assert_true(strlen(frame_strerror((enum frame_error)e)) > 5);
     assert_non_null(strstr(frame_strerror(FRAME_ERR_DOUBLE_FREE), "double free"));

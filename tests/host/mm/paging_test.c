@@ -254,6 +254,7 @@ static void address_errors(void **state)
     assert_int_equal(page_update_flags(&s->m, 0x1000, KERNEL_W), MAP_ERR_NOT_MAPPED);
     /* Without an allocator, missing tables are not created. */
     assert_int_equal(page_map(&s->m, 0x1000, 0x1000, KERNEL_W, NULL), MAP_ERR_NOT_MAPPED);
+    assert_string_equal(map_strerror(MAP_OK), "no error");
     for (int e = MAP_OK; e <= MAP_ERR_PHYS_TOO_LARGE; e++)
         assert_true(strlen(map_strerror((enum map_error)e)) > 5);
 }
