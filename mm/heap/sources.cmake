@@ -48,7 +48,7 @@ set(KEEL_HEAP_PORTABLE_SOURCES
 )
 if(KEEL_KERNEL_BUILD)
     list(APPEND KEEL_HEAP_PORTABLE_SOURCES mm/heap/heap_setup.c)
-else()
+elseif(DEFINED KEEL_ALLOCATOR) # not in a project that only takes the lists (tests/fuzz)
     keel_heap_selected(${KEEL_ALLOCATOR} keel_heap_selected_source)
     list(APPEND KEEL_HEAP_PORTABLE_SOURCES ${KEEL_HEAP_ALLOCATORS_SOURCES}
          ${keel_heap_selected_source})
