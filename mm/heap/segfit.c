@@ -161,12 +161,22 @@ static void *small_alloc_slow(struct segfit_heap *s, size_t c, size_t align)
     uintptr_t p = carve(s, c, align);
     if (p != 0)
         return (void *)p;
+    /* A larger cached block, split, serves before a new run is taken
+     * anywhere once the lists hold enough to be worth looking in; first,
+     * unless a reclaim pass may be due (below), which would do better. */
+    size_t cached = segfit_cached_bound(s);
+    bool split_first = cached >= s->bytes_in_use / SEGFIT_SPLIT_CACHED_DIV;
+    if (split_first && cached < s->reclaim_at) {
+        p = split_cached(s, c, align);
+        if (p != 0)
+            return (void *)p;
+        split_first = false; /* no larger block: the lists change only if a pass runs */
+    }
     struct tlsf_block *run = take_run(s, class_bytes(c) + align - SEGFIT_QUANTUM);
     /* A run from the heap's end would grow the memory the heap touches:
      * every so often, cached blocks are reclaimed first (they may coalesce
      * into a run's worth), and a larger cached block, split, serves before
-     * the end is cut into; and before a run is taken anywhere once the
-     * lists hold enough to be worth looking in. */
+     * the end is cut into. */
     if (run != NULL && must_reclaim_before(s, run)) {
         tlsf_core_release(&s->be, run);
         reclaim_before_growing(s);
@@ -175,8 +185,7 @@ static void *small_alloc_slow(struct segfit_heap *s, size_t c, size_t align)
             return h;
         run = take_run(s, class_bytes(c) + align - SEGFIT_QUANTUM);
     }
-    if (run == NULL || tlsf_core_at_end(&s->be, run) ||
-        segfit_cached_bound(s) >= s->bytes_in_use / SEGFIT_SPLIT_CACHED_DIV) {
+    if (run == NULL || tlsf_core_at_end(&s->be, run) || split_first) {
         p = split_cached(s, c, align);
         if (p != 0) {
             if (run != NULL)

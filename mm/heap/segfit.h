@@ -50,8 +50,7 @@
 #define SEGFIT_RECLAIM_MIN        1024  /* free ranges this long leave their run when reclaimed */
 #define SEGFIT_ALIGNED_SCAN       16    /* blocks a more aligned small request looks at */
 #define SEGFIT_RECLAIM_CACHED_MIN (256 * 1024) /* see reclaim_at */
-#define SEGFIT_SPLIT_CACHED_DIV                                                                    \
-    16 /* a new run waits while the lists hold 1/16 of the bytes in use */
+#define SEGFIT_SPLIT_CACHED_DIV   16 /* lists over 1/16 of the bytes in use split before runs */
 
 struct segfit_small {
     struct segfit_small *next;
