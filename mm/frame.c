@@ -152,6 +152,37 @@ bool frame_is_allocated(const struct frame_allocator *fa, phys_addr_t phys)
     return (fa->usable[w] & fa->used[w] & bit) != 0;
 }
 
+/* The first frame at or above f whose free bit equals `free`; fa->frames
+ * when there is none. A word at a time where the whole word differs. */
+static frame_number_t find_frame(const struct frame_allocator *fa, frame_number_t f, bool free)
+{
+    while (f < fa->frames) {
+        size_t w = (size_t)(f / BITS_PER_WORD);
+        uint64_t free_bits = fa->usable[w] & ~fa->used[w];
+        uint64_t wanted = (free ? free_bits : ~free_bits) >> (f % BITS_PER_WORD);
+        if (wanted != 0) {
+            f += (frame_number_t)__builtin_ctzll(wanted);
+            return f < fa->frames ? f : fa->frames;
+        }
+        f = (frame_number_t)(w + 1) * BITS_PER_WORD;
+    }
+    return fa->frames;
+}
+
+bool frame_next_free_range(const struct frame_allocator *fa, phys_addr_t from, phys_addr_t *start,
+                           phys_addr_t *end)
+{
+    phys_addr_t aligned;
+    if (!addr_align_up(from, PAGE_SIZE, &aligned))
+        return false;
+    frame_number_t first = find_frame(fa, phys_to_frame(aligned), true);
+    if (first >= fa->frames)
+        return false;
+    *start = frame_to_phys(first);
+    *end = frame_to_phys(find_frame(fa, first, false));
+    return true;
+}
+
 uint64_t frame_count_total(const struct frame_allocator *fa)
 {
     return fa->total;

@@ -147,6 +147,11 @@ enum frame_error frame_free(struct frame_allocator *fa, phys_addr_t phys);
  * frame_free() would accept. */
 bool frame_is_allocated(const struct frame_allocator *fa, phys_addr_t phys);
 
+/* The first run of free frames at or above `from`: its start and end
+ * (exclusive) into *start and *end. False when no frame at or above `from`
+ * is free. O(frames scanned / 64) for the gaps between runs. */
+bool frame_next_free_range(const struct frame_allocator *fa, phys_addr_t from, phys_addr_t *start,
+                           phys_addr_t *end);
 uint64_t frame_count_total(const struct frame_allocator *fa); /* usable frames */
 uint64_t frame_count_free(const struct frame_allocator *fa);
 uint64_t frame_count_used(const struct frame_allocator *fa); /* allocated */

@@ -442,6 +442,39 @@ static void long_maps_and_many_reserved_regions_are_used_whole(void **state)
     free(fx.storage);
 }
 
+/* Every free run, in order, skipping allocated frames and reserved holes. */
+static void free_ranges_are_the_runs_of_free_frames(void **state)
+{
+    (void)state;
+    struct fixture fx;
+    const struct mb2_mem_region map[] = {
+        {MiB(1), MiB(2), MB2_MEM_AVAILABLE},
+        {MiB(2), MiB(2) + 0x3000, MB2_MEM_RESERVED},
+        {MiB(2) + 0x3000, MiB(4), MB2_MEM_AVAILABLE},
+    };
+    assert_int_equal(setup_map(&fx, map, N(map), NULL, 0), FRAME_OK);
+    phys_addr_t first, second;
+    assert_int_equal(frame_alloc(&fx.fa, &first), FRAME_OK);
+    assert_int_equal(frame_alloc(&fx.fa, &second), FRAME_OK);
+    assert_int_equal(frame_free(&fx.fa, first), FRAME_OK); /* a one-frame run at 1 MiB */
+
+    phys_addr_t start, end;
+    assert_true(frame_next_free_range(&fx.fa, 0, &start, &end));
+    assert_int_equal(start, MiB(1));
+    assert_int_equal(end, MiB(1) + 0x1000);
+    assert_true(frame_next_free_range(&fx.fa, end, &start, &end));
+    assert_int_equal(start, MiB(1) + 0x2000);
+    assert_int_equal(end, MiB(2));
+    assert_true(frame_next_free_range(&fx.fa, end, &start, &end));
+    assert_int_equal(start, MiB(2) + 0x3000);
+    assert_int_equal(end, MiB(4));
+    assert_false(frame_next_free_range(&fx.fa, end, &start, &end));
+    assert_true(frame_next_free_range(&fx.fa, MiB(3) + 1, &start, &end)); /* rounded up */
+    assert_int_equal(start, MiB(3) + 0x1000);
+    assert_false(frame_next_free_range(&fx.fa, UINT64_MAX, &start, &end));
+    free(fx.storage);
+}
+
 static void strerror_covers_every_error(void **state)
 {
     (void)state;
@@ -455,6 +488,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pc_map_counts_every_frame_above_1mib),
+        cmocka_unit_test(free_ranges_are_the_runs_of_free_frames),
         cmocka_unit_test(odd_map_gives_exactly_the_usable_frames_lowest_first),
         cmocka_unit_test(refused_frees_change_nothing),
         cmocka_unit_test(reserve_rounds_outward_and_refuses_allocated_frames),
