@@ -91,6 +91,7 @@ keel_qemu_test(kernel.keel_iso_prints_the_seed_demo MODE boot TIMEOUT ${KEEL_QEM
     LABELS kernel qemu ISO ${CMAKE_BINARY_DIR}/keel.iso REJECT "panicked at"
     ARGS --expect-serial ${KEEL_DEMO_OUTPUT})
 
+include(${PROJECT_SOURCE_DIR}/tests/kernel/monitor.cmake)
 include(${PROJECT_SOURCE_DIR}/tests/kernel/boot_matrix.cmake)
 
 # The debug workflow: gdb attaches, loads symbols, stops in kernel_main.

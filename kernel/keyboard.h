@@ -28,5 +28,8 @@ char keyboard_decode(struct keyboard_state *state, uint8_t scancode);
 void keyboard_init(enum acpi_ps2 firmware);
 /* Next typed character, or 0 when none is queued. */
 char keyboard_read_char(void);
+/* Whether the interrupt handler echoes each character on the console (on
+ * from boot); a reader that echoes itself (the monitor) turns it off. */
+void keyboard_set_echo(bool on);
 
 #endif

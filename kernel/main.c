@@ -4,13 +4,15 @@
  * post (https://os.phil-opp.com/heap-allocation/): a
  * boxed value, a vector grown by 500 pushes, and a reference-counted vector
  * cloned once and dropped once. Then the boot figure: TSC cycles from
- * kernel_entry() to the post's last line (docs/bench.md).
+ * kernel_entry() to the post's last line (docs/bench.md). Last, the
+ * monitor's prompt (kernel/monitor.h).
  */
 #include "alloc/box.h"
 #include "alloc/rc.h"
 #include "alloc/vec.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/kernel.h"
+#include "kernel/monitor.h"
 #include "lib/print.h"
 
 typedef VEC(int) int_vec;
@@ -58,5 +60,5 @@ void kernel_main(const struct boot_handoff *boot)
     kprintf("It did not crash!\n");
     kprintf("boot: %llu TSC cycles from kernel entry to the line above\n",
             (unsigned long long)boot_cycles);
-    kernel_idle();
+    monitor_run();
 }

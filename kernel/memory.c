@@ -46,8 +46,10 @@ static void print_size(uint64_t bytes)
         kprintf("%6lu KiB", bytes >> 10);
 }
 
-static void print_memory_map(const struct mb2_region_list *map)
+void memory_print_map(void)
 {
+    struct mb2_region_list list = mb2_mmap_list(&boot_info);
+    const struct mb2_region_list *map = &list;
     kprintf("memory map (%zu regions, from %s):\n", boot_info.mmap_count,
             boot_info.bootloader_name ? boot_info.bootloader_name : "the boot loader");
     struct mb2_mem_region r;
@@ -138,12 +140,17 @@ static void extend_direct_map(const struct mb2_region_list *map)
 void memory_init(const struct boot_handoff *boot)
 {
     parse_boot_info(boot);
+    memory_print_map();
     struct mb2_region_list map = mb2_mmap_list(&boot_info);
-    print_memory_map(&map);
     init_frames(boot, &map);
     page_mapper_init(&mapper, read_cr3() & PTE_ADDR_MASK, PHYS_OFFSET, cpu_has_nx(),
                      flush_tlb_page);
     extend_direct_map(&map);
+    memory_print_frames();
+}
+
+void memory_print_frames(void)
+{
     kprintf("frames: %lu usable (%lu MiB), %lu free, %lu used\n", frame_count_total(&frames),
             frame_count_total(&frames) * PAGE_SIZE >> 20, frame_count_free(&frames),
             frame_count_used(&frames));

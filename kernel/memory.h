@@ -17,6 +17,12 @@
 
 void memory_init(const struct boot_handoff *boot);
 
+/* Prints the memory map as the boot does: "memory map (N regions, from
+ * <boot loader>):", then one line per region (valid after memory_init). */
+void memory_print_map(void);
+/* Prints "frames: N usable (M MiB), F free, U used" (after memory_init). */
+void memory_print_frames(void);
+
 /* The kernel's page tables (CR3), through the direct map. */
 struct page_mapper *kernel_mapper(void);
 /* The physical frame allocator. */

@@ -10,6 +10,7 @@ static struct keyboard_state state;
 /* Single producer (the IRQ), single consumer (keyboard_read_char). */
 static volatile char queue[64];
 static volatile unsigned head, tail;
+static volatile bool echo = true;
 
 static void on_keyboard(struct interrupt_frame *frame)
 {
@@ -17,7 +18,8 @@ static void on_keyboard(struct interrupt_frame *frame)
     char c = keyboard_decode(&state, i8042_read_data());
     if (c == 0)
         return;
-    console_write(&c, 1);
+    if (echo)
+        console_write(&c, 1);
     if (head - tail < sizeof queue) {
         queue[head % sizeof queue] = c;
         head++;
@@ -33,6 +35,11 @@ void keyboard_init(enum acpi_ps2 firmware)
         return;
     }
     irq_set_handler(IRQ_KEYBOARD, on_keyboard);
+}
+
+void keyboard_set_echo(bool on)
+{
+    echo = on;
 }
 
 char keyboard_read_char(void)

@@ -10,6 +10,8 @@ set(KEEL_KERNEL_SOURCES
     kernel/ps2.c
     kernel/ps2_keyboard.c
     kernel/memory.c
+    kernel/monitor.c
+    kernel/monitor_parse.c
     kernel/console/console.c
     kernel/console/fb_check.c
     kernel/console/fbcon.c
@@ -30,6 +32,7 @@ set(KEEL_KERNEL_SOURCES
     kernel/arch/x86_64/pit.c
     kernel/arch/x86_64/probe.S
     kernel/arch/x86_64/qemu_exit.c
+    kernel/arch/x86_64/reset.c
     kernel/arch/x86_64/string.c
     kernel/arch/x86_64/uart.c
 )

@@ -10,7 +10,16 @@ isa-debug-exit device attached and -no-reboot, and decides the verdict:
     (keel.iso, or a CPU the boot code refuses): the test passes once every
     --expect-serial pattern has been seen, then QEMU is stopped;
   * any other exit (a triple fault ends QEMU with 0 under -no-reboot), or no
-    verdict within --timeout seconds (a hung kernel), fails the test.
+    verdict within --timeout seconds (a hung kernel), fails the test;
+  * boot mode with --expect-qemu-exit: QEMU must also end by itself (a reset
+    under -no-reboot, as keel's monitor command reboot does).
+
+--serial-input types lines on COM1, one each time --serial-prompt appears
+once more in the serial log (the monitor's "keel> "); backslash escapes in
+them are decoded (\\x7f: DEL, the backspace of serial terminals) and Enter
+(\\r) is sent after each. {last:REGEX} in a line is replaced by group 1
+of the last match of REGEX in the serial log so far (an address the kernel
+printed, say).
 
 Every --expect-serial regular expression (dot matches newlines too) must
 appear in the serial log. The serial log is always printed (as it arrives,
@@ -20,6 +29,7 @@ in boot mode --stop-on ends the wait early when such output appears.
 """
 
 import argparse
+import codecs
 import os
 import queue
 import shutil
@@ -60,6 +70,15 @@ def parse_args():
     p.add_argument("--send-keys-after", metavar="REGEX",
                    help="when this appears on serial, type --send-keys through the monitor")
     p.add_argument("--send-keys", default="", help="space-separated QEMU key names")
+    p.add_argument("--serial-input", action="append", default=[], metavar="LINE",
+                   help="a line to type on COM1 after the next --serial-prompt")
+    p.add_argument("--serial-prompt", default="keel> ", metavar="TEXT",
+                   help="what the kernel prints when it waits for a line (default 'keel> ')")
+    p.add_argument("--watch-after", type=float, default=0.0, metavar="SECONDS",
+                   help="boot mode: go on reading serial this long after the expected output "
+                        "(for --stop-on patterns that must not follow it)")
+    p.add_argument("--expect-qemu-exit", action="store_true",
+                   help="boot mode: QEMU must end by itself after the expected output")
     p.add_argument("--expect-screen", metavar="TEXT",
                    help="boot mode: TEXT must be on the screen once the serial output was seen")
     p.add_argument("--screen", choices=["vga", "framebuffer"], default="vga",
@@ -181,8 +200,8 @@ def run_test(args):
     keys_after = re.compile(args.send_keys_after) if args.send_keys_after else None
 
     start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
+    stdin = subprocess.PIPE if args.serial_input else subprocess.DEVNULL
+    proc = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         return watch(args, proc, expect, stop, keys_after, monitor_path, workdir, start)
     finally:
@@ -194,11 +213,14 @@ def run_test(args):
 
 def watch(args, proc, expect, stop, keys_after, monitor_path, workdir, start):
     """Reads serial output until a verdict; returns the exit status."""
+    import re
     lines = queue.Queue()
 
     def reader():
-        for raw in iter(proc.stdout.readline, b""):
-            lines.put(raw.decode("utf-8", "replace"))
+        # Chunks, not lines: a prompt does not end with a newline.
+        decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        for raw in iter(lambda: os.read(proc.stdout.fileno(), 4096), b""):
+            lines.put(decoder.decode(raw))
         lines.put(None)
 
     threading.Thread(target=reader, daemon=True).start()
@@ -223,7 +245,24 @@ def watch(args, proc, expect, stop, keys_after, monitor_path, workdir, start):
             monitor.connect(time.monotonic() + 10)
         return monitor
 
+    typed = 0
+
+    def serial_line(line):
+        def last(match):
+            found = re.findall(match.group(1), text())
+            return found[-1] if found else "{nothing matched " + match.group(1) + "}"
+        line = re.sub(r"\{last:(.*?)\}", last, line)
+        return codecs.decode(line, "unicode_escape").encode("latin-1") + b"\r"
+
+    def type_on_serial():
+        nonlocal typed
+        while typed < len(args.serial_input) and text().count(args.serial_prompt) > typed:
+            proc.stdin.write(serial_line(args.serial_input[typed]))
+            proc.stdin.flush()
+            typed += 1
+
     screen_reason = None
+    watch_until = None
     stopped_by = []
     finished = False
     while not finished:
@@ -248,10 +287,16 @@ def watch(args, proc, expect, stop, keys_after, monitor_path, workdir, start):
                 get_monitor().command(f"sendkey {key}")
                 time.sleep(0.05)
             keys_sent = True
+        if args.serial_input:
+            type_on_serial()
         stopped_by = [e.pattern for e in stop if e.search(text())]
         if args.mode == "boot" and stopped_by:
             break  # the expected output will not come: no need to wait for the timeout
-        if args.mode == "boot" and all_expected_seen():
+        if args.mode == "boot" and all_expected_seen() and not args.expect_qemu_exit:
+            if args.watch_after > 0 and watch_until is None:
+                watch_until = time.monotonic() + args.watch_after
+            if watch_until is not None and time.monotonic() < watch_until:
+                continue
             if args.expect_screen or args.screendump:
                 time.sleep(0.5)  # let the last characters reach the screen
                 screen_reason = check_screen(args, get_monitor(), workdir)
@@ -276,10 +321,12 @@ def watch(args, proc, expect, stop, keys_after, monitor_path, workdir, start):
     t = text()
     if reason is None:
         if args.mode == "boot":
-            if not all_expected_seen() and stopped_by:
-                reason = f"stopped at {stopped_by[0]!r} before the expected output appeared"
+            if stopped_by:
+                reason = f"stopped at {stopped_by[0]!r} in the serial log"
             elif not all_expected_seen():
                 reason = f"QEMU exited (code {code}) before the expected output appeared"
+            elif args.expect_qemu_exit and not finished:
+                reason = "QEMU did not end by itself"
         else:
             want = EXIT_SUCCESS if args.expect_exit == "success" else EXIT_FAILURE
             if code != want:

@@ -19,6 +19,14 @@ void serial_write(const char *s, size_t n)
     }
 }
 
+char serial_read_char(void)
+{
+    unsigned char status = uart_line_status();
+    if (status == 0xff || !(status & UART_LINE_STATUS_DATA_READY))
+        return 0;
+    return (char)uart_receive();
+}
+
 const struct console_driver serial_console = {
     .name = "serial",
     .write = serial_write,

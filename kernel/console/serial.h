@@ -11,4 +11,9 @@ void serial_write(const char *s, size_t n);
 
 #include "kernel/console/console.h"
 extern const struct console_driver serial_console;
+
+/* The next byte typed on COM1, or 0 when none is waiting (polled: the UART
+ * raises no interrupt). An absent UART, whose status reads 0xff, has none. */
+char serial_read_char(void);
+
 #endif

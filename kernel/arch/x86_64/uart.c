@@ -34,3 +34,8 @@ void uart_send(unsigned char c)
 {
     outb(COM1 + REG_DATA, c);
 }
+
+unsigned char uart_receive(void)
+{
+    return inb(COM1 + REG_DATA);
+}

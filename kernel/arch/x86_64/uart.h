@@ -12,5 +12,10 @@ void uart_init(void);
 unsigned char uart_line_status(void);
 /* Writes the transmit holding register: no wait, the caller polls first. */
 void uart_send(unsigned char c);
+/* Reads the receive buffer register: only once the line status says a
+ * byte is there (bit 0, UART_LINE_STATUS_DATA_READY). */
+unsigned char uart_receive(void);
+
+#define UART_LINE_STATUS_DATA_READY 0x01
 
 #endif
