@@ -9,6 +9,7 @@ set(KEEL_KERNEL_SOURCES
     kernel/acpi.c
     kernel/ps2.c
     kernel/ps2_keyboard.c
+    kernel/reboot_on_key.c
     kernel/memory.c
     kernel/monitor.c
     kernel/monitor_parse.c

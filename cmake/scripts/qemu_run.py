@@ -2,7 +2,8 @@
 """Boot a keel ISO in QEMU: interactively (run, debug) or as a test.
 
 Test mode (what CTest uses) boots headless with serial output captured, the
-isa-debug-exit device attached and -no-reboot, and decides the verdict:
+isa-debug-exit device attached (unless --no-exit-device: a real machine has
+none) and -no-reboot, and decides the verdict:
 
   * the kernel exits QEMU through isa-debug-exit: 33 is success, 35 failure
     (--expect-exit says which one the test wants, default success);
@@ -62,6 +63,8 @@ def parse_args():
                    help="QEMU -machine, e.g. q35,i8042=off (default: pc for BIOS, q35 for UEFI)")
     p.add_argument("--display-device", metavar="DEVICE",
                    help="replace the standard VGA card by this QEMU device, e.g. bochs-display")
+    p.add_argument("--no-exit-device", action="store_true",
+                   help="leave out isa-debug-exit, as on a real machine (use boot mode)")
     p.add_argument("--timeout", type=float, default=60.0)
     p.add_argument("--expect-exit", choices=["success", "failure"], default="success")
     p.add_argument("--expect-serial", action="append", default=[], metavar="REGEX")
@@ -79,8 +82,9 @@ def parse_args():
                         "(for --stop-on patterns that must not follow it)")
     p.add_argument("--expect-qemu-exit", action="store_true",
                    help="boot mode: QEMU must end by itself after the expected output")
-    p.add_argument("--expect-screen", metavar="TEXT",
-                   help="boot mode: TEXT must be on the screen once the serial output was seen")
+    p.add_argument("--expect-screen", metavar="TEXT", action="append", default=[],
+                   help="boot mode: TEXT must be on the screen once the serial output was seen "
+                        "(may be given more than once)")
     p.add_argument("--screen", choices=["vga", "framebuffer"], default="vga",
                    help="vga: read the text buffer at 0xb8000; framebuffer: screendump + "
                         "--screen-check-tool")
@@ -95,8 +99,9 @@ def parse_args():
 
 
 def qemu_command(args, workdir, headless):
-    cmd = [args.qemu, "-m", args.memory, "-no-reboot",
-           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    cmd = [args.qemu, "-m", args.memory, "-no-reboot"]
+    if not args.no_exit_device:
+        cmd += ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
     if args.accel == "kvm":
         cmd += ["-accel", "kvm", "-cpu", args.cpu or "host"]
     else:
@@ -173,18 +178,25 @@ def check_screen(args, monitor, workdir):
     """Returns None if --expect-screen TEXT is on the screen, else why not."""
     dump = args.screendump or os.path.join(workdir, "screen.ppm")
     monitor.command(f"screendump {dump}")
-    if not args.expect_screen:
-        return None
+    for text in args.expect_screen:
+        reason = check_screen_text(args, monitor, dump, text)
+        if reason is not None:
+            return reason
+    return None
+
+
+def check_screen_text(args, monitor, dump, text):
+    """Returns None if TEXT is on the screen, else why not."""
     if args.screen == "vga":
         screen = vga_text(monitor)
-        if args.expect_screen in screen:
-            print(f"qemu_run: {args.expect_screen!r} is on the VGA text screen")
+        if text in screen:
+            print(f"qemu_run: {text!r} is on the VGA text screen")
             return None
-        return f"{args.expect_screen!r} is not on the VGA text screen:\n{screen}"
+        return f"{text!r} is not on the VGA text screen:\n{screen}"
     if not args.screen_check_tool or not os.path.exists(args.screen_check_tool):
         return f"screen check tool {args.screen_check_tool!r} missing (build the screen_check target)"
-    check = subprocess.run([args.screen_check_tool, dump, args.expect_screen])
-    return None if check.returncode == 0 else f"{args.expect_screen!r} is not on the framebuffer"
+    check = subprocess.run([args.screen_check_tool, dump, text])
+    return None if check.returncode == 0 else f"{text!r} is not on the framebuffer"
 
 
 def run_test(args):
@@ -262,6 +274,7 @@ def watch(args, proc, expect, stop, keys_after, monitor_path, workdir, start):
             typed += 1
 
     screen_reason = None
+    screen_checked = False
     watch_until = None
     stopped_by = []
     finished = False
@@ -282,6 +295,12 @@ def watch(args, proc, expect, stop, keys_after, monitor_path, workdir, start):
             if args.verbose:
                 sys.stdout.write(line)
                 sys.stdout.flush()
+        if (args.mode == "boot" and not screen_checked and (args.expect_screen or args.screendump)
+                and all_expected_seen()):
+            # Before any key is sent: a key may end what is on the screen.
+            time.sleep(0.5)  # let the last characters reach the screen
+            screen_reason = check_screen(args, get_monitor(), workdir)
+            screen_checked = True
         if keys_after and not keys_sent and keys_after.search(text()):
             for key in args.send_keys.split():
                 get_monitor().command(f"sendkey {key}")
@@ -297,9 +316,6 @@ def watch(args, proc, expect, stop, keys_after, monitor_path, workdir, start):
                 watch_until = time.monotonic() + args.watch_after
             if watch_until is not None and time.monotonic() < watch_until:
                 continue
-            if args.expect_screen or args.screendump:
-                time.sleep(0.5)  # let the last characters reach the screen
-                screen_reason = check_screen(args, get_monitor(), workdir)
             break
 
     if proc.poll() is None:

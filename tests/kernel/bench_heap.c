@@ -7,7 +7,9 @@
  * Each allocator gets its own region: physically contiguous frames taken
  * from the frame allocator, used through the direct map. The workloads are
  * tests/bench/workloads.c, scaled to what fits a 128 MiB guest. Functional
- * only: nothing about the figures is asserted.
+ * only: nothing about the figures is asserted. At the end, the figures
+ * again as one table that fits an 80x25 screen, for a real machine where
+ * the runner leaves them on the screen (tests/kernel/runner.c).
  */
 #include "boot/layout.h"
 #include "kernel/arch/x86_64/cpu.h"
@@ -98,6 +100,16 @@ static void print_cycles(const char *name, uint64_t cycles, const struct bench_r
 
 enum kind { RANDOM, EFFICIENCY, SIMPLE, LARGE_VEC, MANY_BOXES, LONG_LIVED };
 
+/* The summary table: per workload, per allocator, cycles per call or
+ * efficiency, both in hundredths. */
+#define SUMMARY_ROWS 16
+static struct {
+    const char *workload;
+    bool efficiency;
+    uint64_t hundredths[NCONTENDERS];
+} summary[SUMMARY_ROWS];
+static size_t summary_rows;
+
 struct workload {
     const char *name;
     enum kind kind;
@@ -135,6 +147,10 @@ static void run_workload(const struct workload *w)
 {
     size_t size = w->region < region_size ? w->region : region_size;
     kprintf("bench_heap: %s (%zu KiB region)\n", w->name, size / KIB);
+    KTEST_ASSERT(summary_rows < SUMMARY_ROWS);
+    size_t row = summary_rows++;
+    summary[row].workload = w->name;
+    summary[row].efficiency = w->kind == EFFICIENCY;
     for (size_t k = 0; k < NCONTENDERS; k++) {
         struct bench_result r;
         if (w->kind == EFFICIENCY) {
@@ -145,6 +161,7 @@ static void run_workload(const struct workload *w)
                 sum += (uint64_t)r.live_bytes * 10000 / size;
             }
             uint64_t mean = sum / w->count;
+            summary[row].hundredths[k] = mean;
             kprintf("  %-12s efficiency %3llu.%02llu %%\n", contenders[k].ops->name,
                     (unsigned long long)(mean / 100), (unsigned long long)(mean % 100));
             continue;
@@ -155,6 +172,7 @@ static void run_workload(const struct workload *w)
         uint64_t cycles = rdtsc() - t0;
         allocator_check(&a);
         print_cycles(contenders[k].ops->name, cycles, &r);
+        summary[row].hundredths[k] = r.calls == 0 ? 0 : cycles * 100 / r.calls;
     }
 }
 
@@ -174,6 +192,26 @@ void ktest_setup(void)
         .fail = bench_fail,
     };
     env.live = kmalloc(env.capacity * sizeof *env.live);
+}
+
+/* The figures once more, one row per workload: what a real machine's
+ * screen keeps once the run is over. */
+void ktest_teardown(void)
+{
+    kprintf("\nbench_heap: summary (TSC cycles per call; efficiency rows: %% of the region "
+            "used)\n%-18s",
+            "workload");
+    for (size_t k = 0; k < NCONTENDERS; k++)
+        kprintf("%12s", contenders[k].ops->name);
+    kprintf("\n");
+    for (size_t i = 0; i < summary_rows; i++) {
+        kprintf("%-18.18s", summary[i].workload);
+        for (size_t k = 0; k < NCONTENDERS; k++)
+            kprintf("%8llu.%02llu%s", (unsigned long long)(summary[i].hundredths[k] / 100),
+                    (unsigned long long)(summary[i].hundredths[k] % 100),
+                    summary[i].efficiency ? "%" : " ");
+        kprintf("\n");
+    }
 }
 
 KTEST(allocator_workloads_run_on_every_allocator)

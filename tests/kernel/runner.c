@@ -1,10 +1,14 @@
 /*
  * The test kernels' kernel_main: bring the kernel up, run every registered
- * test, report, exit QEMU with the verdict.
+ * test, report, exit QEMU with the verdict. On a machine without QEMU's
+ * exit device (a real PC) the verdict stays on the screen, a banner with
+ * the counts and the failed test's name, until a key reboots the machine.
  */
 #include "kernel/arch/x86_64/qemu_exit.h"
+#include "kernel/console/console.h"
 #include "kernel/kernel.h"
 #include "kernel/panic.h"
+#include "kernel/reboot_on_key.h"
 #include "lib/kstring.h"
 #include "lib/print.h"
 #include "tests/kernel/ktest.h"
@@ -52,10 +56,40 @@ static void report_leaks(void)
 #endif
 }
 
+static size_t test_count(void)
+{
+    return (size_t)(__ktests_end - __ktests_start);
+}
+
+/* Exits QEMU with the verdict; where that does nothing, shows it and
+ * waits for a key. failed_name: the failed test's name, NULL when all
+ * passed; the tests after a failed one do not run. */
+static _Noreturn void verdict(size_t passed, const char *failed_name)
+{
+    bool ok = failed_name == NULL;
+    qemu_exit_request(ok ? QEMU_EXIT_SUCCESS : QEMU_EXIT_FAILURE);
+    kprintf("\n");
+    console_set_color(COLOR_WHITE, ok ? COLOR_GREEN : COLOR_RED);
+    kprintf(" keel test kernel %s: %s ", KTEST_SUITE, ok ? "PASSED" : "FAILED");
+    console_set_color(COLOR_LIGHT_GREY, COLOR_BLACK);
+    if (ok) {
+        kprintf("\n%zu passed, 0 failed\n", passed);
+    } else {
+        size_t not_run = test_count() > passed ? test_count() - passed - 1 : 0;
+        kprintf("\n%zu passed, 1 failed: %s (%zu not run)\n", passed, failed_name, not_run);
+    }
+    reboot_on_key();
+}
+
+static size_t passed_so_far(void)
+{
+    return current == NULL ? 0 : (size_t)(current - __ktests_start);
+}
+
 static _Noreturn void fail(void)
 {
     kprintf("test result: FAILED\n");
-    qemu_exit(QEMU_EXIT_FAILURE);
+    verdict(passed_so_far(), current != NULL ? current->name : "(outside a test)");
 }
 
 static void on_panic(const char *message, const char *file, int line)
@@ -65,7 +99,7 @@ static void on_panic(const char *message, const char *file, int line)
         strstr(message, current->expected_panic) != NULL) {
         kprintf("[ok]\n");
         kprintf("test result: ok. 1 passed; 0 failed\n");
-        qemu_exit(QEMU_EXIT_SUCCESS);
+        verdict(1, NULL);
     }
     kprintf("[failed]\n");
     if (current != NULL && current->expected_panic != NULL)
@@ -78,7 +112,7 @@ void kernel_main(const struct boot_handoff *boot)
     panic_set_hook(on_panic);
     kernel_init(boot);
 
-    size_t count = (size_t)(__ktests_end - __ktests_start);
+    size_t count = test_count();
     size_t should_panic = 0;
     for (const struct ktest *t = __ktests_start; t < __ktests_end; t++)
         should_panic += t->expected_panic != NULL;
@@ -105,5 +139,5 @@ void kernel_main(const struct boot_handoff *boot)
     ktest_teardown();
     report_leaks();
     kprintf("test result: ok. %zu passed; 0 failed\n", count);
-    qemu_exit(QEMU_EXIT_SUCCESS);
+    verdict(count, NULL);
 }

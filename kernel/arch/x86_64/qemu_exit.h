@@ -14,5 +14,8 @@ enum qemu_exit_code {
 
 /* Exits QEMU; on a machine without the device, halts instead. */
 _Noreturn void qemu_exit(enum qemu_exit_code code);
+/* Exits QEMU if the device is there; on a machine without it (a real PC,
+ * or QEMU started without it) the write does nothing and this returns. */
+void qemu_exit_request(enum qemu_exit_code code);
 
 #endif
