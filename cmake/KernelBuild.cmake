@@ -61,6 +61,7 @@ function(keel_iso name)
         COMMAND sh ${PROJECT_SOURCE_DIR}/cmake/scripts/make_iso.sh $<TARGET_FILE:${I_ELF}>
                 ${I_GRUB_CFG} ${iso} ${CMAKE_CURRENT_BINARY_DIR}/${name}.isowork ${I_FILES}
         DEPENDS ${I_ELF} ${I_GRUB_CFG} ${I_FILES} ${PROJECT_SOURCE_DIR}/cmake/scripts/make_iso.sh
+                ${PROJECT_SOURCE_DIR}/iso/video.cfg
         COMMENT "Building ${name}.iso (BIOS + UEFI)"
         VERBATIM)
     add_custom_target(${name}_iso ALL DEPENDS ${iso})
@@ -90,9 +91,18 @@ function(keel_kernel name)
              OUTPUT_DIR "${K_OUTPUT_DIR}")
 endfunction()
 
-keel_kernel(keel SOURCES kernel/main.c OUTPUT_DIR ${KEEL_OUTPUT_DIR})
+# keel.iso, for a USB stick: the GRUB menu of iso/keel.cfg boots keel (the
+# default), the heap tests or the benchmark, kernels of tests/kernel.
+set(keel_menu_kernels heap_tests.elf bench_heap.elf)
+set(keel_menu_files)
+foreach(elf IN LISTS keel_menu_kernels)
+    list(APPEND keel_menu_files $<TARGET_FILE:${elf}>)
+endforeach()
+keel_kernel(keel SOURCES kernel/main.c OUTPUT_DIR ${KEEL_OUTPUT_DIR}
+    GRUB_CFG ${PROJECT_SOURCE_DIR}/iso/keel.cfg FILES ${keel_menu_files})
 
 # A gdb command file for the debug target.
 configure_file(${PROJECT_SOURCE_DIR}/cmake/keel.gdb.in ${CMAKE_BINARY_DIR}/keel.gdb @ONLY)
 
 add_subdirectory(tests/kernel)
+add_dependencies(keel_iso ${keel_menu_kernels})

@@ -44,6 +44,9 @@ import time
 EXIT_SUCCESS = 33  # (0x10 << 1) | 1
 EXIT_FAILURE = 35  # (0x11 << 1) | 1
 
+# What GRUB prints under its menu (on COM1 too, iso/keel.cfg).
+GRUB_MENU_SHOWN = "Press enter to boot the selected OS"
+
 OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
 OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
 
@@ -73,6 +76,9 @@ def parse_args():
     p.add_argument("--send-keys-after", metavar="REGEX",
                    help="when this appears on serial, type --send-keys through the monitor")
     p.add_argument("--send-keys", default="", help="space-separated QEMU key names")
+    p.add_argument("--grub-entry", type=int, metavar="N",
+                   help="show GRUB's hidden menu (F4, sent until the menu is on serial) and boot "
+                        "its entry N (0: the first)")
     p.add_argument("--serial-input", action="append", default=[], metavar="LINE",
                    help="a line to type on COM1 after the next --serial-prompt")
     p.add_argument("--serial-prompt", default="keel> ", metavar="TEXT",
@@ -273,6 +279,24 @@ def watch(args, proc, expect, stop, keys_after, monitor_path, workdir, start):
             proc.stdin.flush()
             typed += 1
 
+    menu_done = False
+    last_f4 = 0.0
+
+    def choose_grub_entry(mon):
+        """F4 until GRUB's menu is on serial, then the entry; True once chosen."""
+        nonlocal last_f4
+        if GRUB_MENU_SHOWN not in text():
+            if time.monotonic() - last_f4 > 0.2:
+                mon.command("sendkey f4")
+                last_f4 = time.monotonic()
+            return False
+        time.sleep(0.5)  # the F4s still on their way reach the menu, not the entry
+        for _ in range(args.grub_entry):
+            mon.command("sendkey down")
+            time.sleep(0.1)
+        mon.command("sendkey ret")
+        return True
+
     screen_reason = None
     screen_checked = False
     watch_until = None
@@ -301,6 +325,8 @@ def watch(args, proc, expect, stop, keys_after, monitor_path, workdir, start):
             time.sleep(0.5)  # let the last characters reach the screen
             screen_reason = check_screen(args, get_monitor(), workdir)
             screen_checked = True
+        if args.grub_entry is not None and not menu_done:
+            menu_done = choose_grub_entry(get_monitor())
         if keys_after and not keys_sent and keys_after.search(text()):
             for key in args.send_keys.split():
                 get_monitor().command(f"sendkey {key}")

@@ -69,3 +69,33 @@ keel_boot_test(uefi_without_ps2_controller --firmware uefi --memory 128M --machi
     ${keel_demo_done} ${keel_fb_screen} ${keel_no_ps2_acpi})
 keel_boot_test(bios_pc_without_ps2_controller --machine pc,i8042=off ${keel_demo_done}
     --expect-serial "keyboard: none \\(no PS/2 controller answers at port 0x64\\)\\x3b going on without one\n")
+
+# keel.iso's GRUB menu (iso/keel.cfg), shown with F4 and driven with
+# sendkey (qemu_run.py --grub-entry): each entry reaches its end screen on a
+# machine without QEMU's exit device, as on a real PC. The menu is on COM1
+# too, with its three entries.
+set(keel_menu_shown --expect-serial "\\*keel .* keel - heap tests .* keel - heap benchmark ")
+set(keel_menu_reboots --send-keys-after "press a key to reboot" --send-keys ret --expect-qemu-exit)
+keel_boot_test(menu_default_entry_is_the_demo_and_monitor --grub-entry 0 ${keel_menu_shown}
+    --expect-serial "It did not crash!\nboot: [0-9]+ TSC cycles[^\n]*\nmonitor: type help for the commands\nkeel> "
+    --expect-screen "keel> " REJECT "panicked at")
+foreach(firmware bios uefi)
+    # The banner's colours are not the framebuffer check's: under UEFI the
+    # lines below it are checked.
+    set(screen --expect-screen "keel test kernel heap_tests: PASSED")
+    if(firmware STREQUAL uefi)
+        set(screen ${keel_fb_screen})
+    endif()
+    keel_boot_test(menu_heap_tests_${firmware} --firmware ${firmware} --media usb --memory 128M
+        --grub-entry 1 --no-exit-device ${keel_menu_shown} ${screen}
+        --expect-serial "running [0-9]+ tests\n.*test result: ok\\. ([0-9]+) passed\\x3b 0 failed\n\n keel test kernel heap_tests: PASSED \n\\1 passed, 0 failed\npress a key to reboot\n"
+        --expect-screen " passed, 0 failed" --expect-screen "press a key to reboot"
+        ${keel_menu_reboots})
+endforeach()
+# The benchmark: its summary table (one row per workload) and the banner
+# below it, together on the 80x25 screen.
+keel_boot_test(menu_heap_benchmark --grub-entry 2 --no-exit-device --timeout 240 ${keel_menu_shown}
+    --expect-serial "bench_heap: summary \\(TSC cycles per call\\x3b efficiency rows: % of the region used\\)\nworkload( +[a-z_]+){5}\n(random_4M +( +[0-9]+\\.[0-9][0-9] ){5}\n).*(efficiency_4M +( +[0-9]+\\.[0-9][0-9]%){5}\n).*(many_boxes_long_li( +[0-9]+\\.[0-9][0-9] ){5}\n)"
+    --expect-serial "test result: ok\\. 1 passed\\x3b 0 failed\n\n keel test kernel bench_heap: PASSED \n1 passed, 0 failed\npress a key to reboot\n"
+    --expect-screen "workload                segfit" --expect-screen "many_boxes_long_li"
+    --expect-screen "keel test kernel bench_heap: PASSED" ${keel_menu_reboots})

@@ -81,6 +81,15 @@ keel_kernel_test(boot_inputs
     MEMORY 64M
     EXPECT "memory map \\(2[0-9][0-9] regions" "test result: ok\\. 3 passed\\x3b 0 failed")
 
+# The heap tests that expect no panic, in one kernel: what keel.iso's menu
+# entry "keel - heap tests" boots on a real machine (iso/keel.cfg), BIOS or
+# UEFI. Not basic_boot: it reads the VGA text buffer, which UEFI machines
+# do not have; not heap_hardened: it leaks a block on purpose, which
+# collections' leak check at the end would take for a leak.
+keel_kernel_test(heap_tests MEMORY 128M
+    SOURCES heap_allocation.c heap_trim.c collections.c mm_paging.c
+    EXPECT "test result: ok\\. [0-9]+ passed\\x3b 0 failed")
+
 # The allocator benchmark under QEMU (issue 9, docs/bench.md): prints TSC
 # cycles per call for every allocator and the boot figures; functional only.
 keel_kernel_test(bench_heap SOURCES bench_heap.c ${PROJECT_SOURCE_DIR}/tests/bench/workloads.c

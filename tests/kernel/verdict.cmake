@@ -29,9 +29,4 @@ keel_verdict_test(a_failure_shows_its_name_without_the_exit_device harness_detec
     SCREEN "keel test kernel harness_detects_failure: FAILED"
            "1 passed, 1 failed: deliberately_failing_test (1 not run)"
     SERIAL "test result: FAILED\n\n keel test kernel harness_detects_failure: FAILED \n1 passed, 1 failed: deliberately_failing_test \\(1 not run\\)\npress a key to reboot\n")
-# The benchmark: its summary table (one row per workload) and the banner
-# below it, together on the 80x25 screen.
-keel_verdict_test(bench_heap_shows_its_table_without_the_exit_device bench_heap TIMEOUT 240
-    SCREEN "workload                segfit" "many_boxes_long_li" "keel test kernel bench_heap: PASSED"
-    SERIAL "bench_heap: summary \\(TSC cycles per call\\x3b efficiency rows: % of the region used\\)\nworkload( +[a-z_]+){5}\n(random_4M +( +[0-9]+\\.[0-9][0-9] ){5}\n).*(efficiency_4M +( +[0-9]+\\.[0-9][0-9]%){5}\n).*(many_boxes_long_li( +[0-9]+\\.[0-9][0-9] ){5}\n)"
-           "test result: ok\\. 1 passed\\x3b 0 failed\n\n keel test kernel bench_heap: PASSED \n1 passed, 0 failed\npress a key to reboot\n")
+# The benchmark's end screen: boot.menu_* in tests/kernel/boot_matrix.cmake.
