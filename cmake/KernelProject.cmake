@@ -77,7 +77,6 @@ keel_one_allocator_test(keel keel.elf ${KEEL_ALLOCATOR})
 
 # Kernel tests: one ISO each (keel_kernel_test() in tests/kernel/tests.cmake).
 include(${PROJECT_SOURCE_DIR}/tests/kernel/tests.cmake)
-include(${PROJECT_SOURCE_DIR}/tests/kernel/verdict.cmake)
 # A heap_allocation counterpart of `cargo test --test heap_allocation`.
 add_custom_target(test_heap_allocation
     COMMAND ${KEEL_QEMU_RUN} --mode test --verbose --timeout ${KEEL_QEMU_TIMEOUT}

@@ -34,13 +34,15 @@ static bool key_pressed(void)
 
 _Noreturn void reboot_on_key(void)
 {
-    kprintf("press a key to reboot\n");
+    /* Interrupts off first: from the prompt on, no interrupt handler may
+     * take the key this loop waits for. */
     irq_disable();
     uint8_t stale;
     for (int i = 0; i < STALE_BYTES_MAX && ps2_byte(&stale); i++)
         continue;
     while (serial_read_char() != 0)
         continue;
+    kprintf("press a key to reboot\n");
     while (!key_pressed())
         cpu_relax();
     arch_reboot();

@@ -70,12 +70,28 @@ keel_boot_test(uefi_without_ps2_controller --firmware uefi --memory 128M --machi
 keel_boot_test(bios_pc_without_ps2_controller --machine pc,i8042=off ${keel_demo_done}
     --expect-serial "keyboard: none \\(no PS/2 controller answers at port 0x64\\)\\x3b going on without one\n")
 
+# Test kernels on a machine without QEMU's isa-debug-exit device, as on a
+# real PC (tests/kernel/runner.c): the verdict stays on the screen with the
+# counts and the failed test's name, and a key reboots the machine, which
+# ends QEMU (-no-reboot).
+# (After the whole line: the screen is checked before the key is sent.)
+set(keel_menu_reboots --send-keys-after "press a key to reboot\n" --send-keys ret --expect-qemu-exit)
+set(keel_test_isos ${KEEL_KERNEL_BINARY_DIR}/tests/kernel)
+keel_boot_test(test_kernel_shows_its_verdict_without_the_exit_device
+    ISO ${keel_test_isos}/basic_boot.iso --no-exit-device ${keel_menu_reboots}
+    --expect-screen "keel test kernel basic_boot: PASSED" --expect-screen "5 passed, 0 failed"
+    --expect-serial "test result: ok\\. 5 passed\\x3b 0 failed\n\n keel test kernel basic_boot: PASSED \n5 passed, 0 failed\npress a key to reboot\n")
+keel_boot_test(a_failure_shows_its_name_without_the_exit_device
+    ISO ${keel_test_isos}/harness_detects_failure.iso --no-exit-device ${keel_menu_reboots}
+    --expect-screen "keel test kernel harness_detects_failure: FAILED"
+    --expect-screen "1 passed, 1 failed: deliberately_failing_test (1 not run)"
+    --expect-serial "test result: FAILED\n\n keel test kernel harness_detects_failure: FAILED \n1 passed, 1 failed: deliberately_failing_test \\(1 not run\\)\npress a key to reboot\n")
+
 # keel.iso's GRUB menu (iso/keel.cfg), shown with F4 and driven with
 # sendkey (qemu_run.py --grub-entry): each entry reaches its end screen on a
 # machine without QEMU's exit device, as on a real PC. The menu is on COM1
 # too, with its three entries.
 set(keel_menu_shown --expect-serial "\\*keel .* keel - heap tests .* keel - heap benchmark ")
-set(keel_menu_reboots --send-keys-after "press a key to reboot" --send-keys ret --expect-qemu-exit)
 keel_boot_test(menu_default_entry_is_the_demo_and_monitor --grub-entry 0 ${keel_menu_shown}
     --expect-serial "It did not crash!\nboot: [0-9]+ TSC cycles[^\n]*\nmonitor: type help for the commands\nkeel> "
     --expect-screen "keel> " REJECT "panicked at")
