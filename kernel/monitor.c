@@ -5,7 +5,6 @@
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/pit.h"
 #include "kernel/arch/x86_64/reset.h"
-#include "kernel/console/console.h"
 #include "kernel/console/serial.h"
 #include "kernel/keyboard.h"
 #include "kernel/memory.h"

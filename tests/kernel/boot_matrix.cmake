@@ -92,18 +92,22 @@ keel_boot_test(a_failure_shows_its_name_without_the_exit_device
 # machine without QEMU's exit device, as on a real PC. The menu is on COM1
 # too, with its three entries.
 set(keel_menu_shown --expect-serial "\\*keel .* keel - heap tests .* keel - heap benchmark ")
-keel_boot_test(menu_default_entry_is_the_demo_and_monitor --grub-entry 0 ${keel_menu_shown}
-    --expect-serial "It did not crash!\nboot: [0-9]+ TSC cycles[^\n]*\nmonitor: type help for the commands\nkeel> "
-    --expect-screen "keel> " REJECT "panicked at")
+# The default entry from CD, the heap tests from a USB stick, under both
+# firmwares. The heap tests' banner colours are not the framebuffer check's:
+# under UEFI the lines below the banner are checked.
 foreach(firmware bios uefi)
-    # The banner's colours are not the framebuffer check's: under UEFI the
-    # lines below it are checked.
-    set(screen --expect-screen "keel test kernel heap_tests: PASSED")
+    set(banner --expect-screen "keel test kernel heap_tests: PASSED")
+    set(screen)
     if(firmware STREQUAL uefi)
+        set(banner)
         set(screen ${keel_fb_screen})
     endif()
+    keel_boot_test(menu_default_entry_is_the_demo_and_monitor_${firmware} --firmware ${firmware}
+        --grub-entry 0 ${keel_menu_shown} ${screen}
+        --expect-serial "It did not crash!\nboot: [0-9]+ TSC cycles[^\n]*\nmonitor: type help for the commands\nkeel> "
+        --expect-screen "monitor: type help for the commands" REJECT "panicked at")
     keel_boot_test(menu_heap_tests_${firmware} --firmware ${firmware} --media usb --memory 128M
-        --grub-entry 1 --no-exit-device ${keel_menu_shown} ${screen}
+        --grub-entry 1 --no-exit-device ${keel_menu_shown} ${screen} ${banner}
         --expect-serial "running [0-9]+ tests\n.*test result: ok\\. ([0-9]+) passed\\x3b 0 failed\n\n keel test kernel heap_tests: PASSED \n\\1 passed, 0 failed\npress a key to reboot\n"
         --expect-screen " passed, 0 failed" --expect-screen "press a key to reboot"
         ${keel_menu_reboots})
