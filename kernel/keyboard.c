@@ -22,6 +22,7 @@ enum {
     SC_LEFT_SHIFT = 0x2a,
     SC_RIGHT_SHIFT = 0x36,
     SC_CAPS_LOCK = 0x3a,
+    SC_CURSOR_UP = 0x48, /* after the 0xe0 prefix; without it keypad 8 */
 };
 
 static bool is_letter(char c)
@@ -59,6 +60,8 @@ char keyboard_decode(struct keyboard_state *s, uint8_t scancode)
     default:
         break;
     }
+    if (extended && code == SC_CURSOR_UP && !released)
+        return KEYBOARD_CURSOR_UP;
     if (released || extended || code >= sizeof plain)
         return 0; /* releases, cursor keys, function keys */
 

@@ -18,8 +18,12 @@ struct keyboard_state {
     bool left_shift, right_shift, caps_lock, ctrl, extended;
 };
 
+/* What cursor up gives: ctrl-p, readline's "previous line". */
+#define KEYBOARD_CURSOR_UP '\x10'
+
 /* Returns the character a scancode produces, or 0 (key release, modifier,
- * key without a character). Enter gives '\n', backspace '\b', tab '\t'. */
+ * key without a character). Enter gives '\n', backspace '\b', tab '\t',
+ * cursor up KEYBOARD_CURSOR_UP. */
 char keyboard_decode(struct keyboard_state *state, uint8_t scancode);
 
 /* Takes keys from the PS/2 controller if ps2_probe() finds one ready

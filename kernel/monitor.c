@@ -313,7 +313,7 @@ _Noreturn void monitor_run(void)
     keyboard_set_echo(false);
     kprintf("monitor: type help for the commands\nkeel> ");
     for (;;) {
-        char echo[4];
+        char echo[MONITOR_ECHO_MAX];
         enum monitor_key key = monitor_line_key(&line, next_key(), echo);
         kprintf("%s", echo);
         if (key == MONITOR_KEY_ENTER) {

@@ -1,6 +1,13 @@
 #include "kernel/monitor_parse.h"
 
-#define KEY_DEL 0x7f
+#include "lib/kstring.h"
+
+#define KEY_DEL      0x7f
+#define KEY_ESC      0x1b
+#define KEY_PREVIOUS 0x10 /* ctrl-p */
+#define ESCAPE_NONE  0
+#define ESCAPE_SEEN  1 /* after ESC */
+#define ESCAPE_CSI   2 /* after ESC [ */
 
 void monitor_line_clear(struct monitor_line *line)
 {
@@ -8,27 +15,75 @@ void monitor_line_clear(struct monitor_line *line)
     line->text[0] = '\0';
 }
 
-static enum monitor_key end_line(struct monitor_line *line, char echo[4])
+static enum monitor_key end_line(struct monitor_line *line, char *echo)
 {
     echo[0] = '\n';
     echo[1] = '\0';
     line->text[line->len] = '\0';
+    if (line->len > 0)
+        memcpy(line->previous, line->text, line->len + 1);
     return MONITOR_KEY_ENTER;
 }
 
-enum monitor_key monitor_line_key(struct monitor_line *line, char key, char echo[4])
+/* Erases what was typed, on the screen and in the line. */
+static char *erase(struct monitor_line *line, char *echo)
+{
+    for (; line->len > 0; line->len--) {
+        memcpy(echo, "\b \b", 3);
+        echo += 3;
+    }
+    *echo = '\0';
+    line->text[0] = '\0';
+    return echo;
+}
+
+static void recall(struct monitor_line *line, char *echo)
+{
+    echo = erase(line, echo);
+    line->len = strlen(line->previous);
+    memcpy(line->text, line->previous, line->len + 1);
+    memcpy(echo, line->text, line->len + 1);
+}
+
+/* ESC [ <final byte>: only cursor up (A) means anything here. Returns
+ * whether key belonged to an escape sequence. */
+static bool escape_sequence(struct monitor_line *line, char key, char *echo)
+{
+    if (line->escape == ESCAPE_NONE) {
+        line->escape = key == KEY_ESC ? ESCAPE_SEEN : ESCAPE_NONE;
+        return key == KEY_ESC;
+    }
+    if (line->escape == ESCAPE_SEEN) {
+        line->escape = key == '[' ? ESCAPE_CSI : ESCAPE_NONE;
+        return true;
+    }
+    if (key >= '@' && key <= '~') { /* the final byte */
+        line->escape = ESCAPE_NONE;
+        if (key == 'A')
+            recall(line, echo);
+    }
+    return true;
+}
+
+enum monitor_key monitor_line_key(struct monitor_line *line, char key, char echo[MONITOR_ECHO_MAX])
 {
     bool after_cr = line->after_cr;
     line->after_cr = key == '\r';
     echo[0] = '\0';
+    if (escape_sequence(line, key, echo))
+        return MONITOR_KEY_PENDING;
     if (key == '\r')
         return end_line(line, echo);
     if (key == '\n')
         return after_cr ? MONITOR_KEY_PENDING : end_line(line, echo);
+    if (key == KEY_PREVIOUS) {
+        recall(line, echo);
+        return MONITOR_KEY_PENDING;
+    }
     if (key == '\b' || key == KEY_DEL) {
         if (line->len > 0) {
             line->text[--line->len] = '\0';
-            echo[0] = '\b', echo[1] = ' ', echo[2] = '\b', echo[3] = '\0';
+            memcpy(echo, "\b \b", 4);
         }
         return MONITOR_KEY_PENDING;
     }

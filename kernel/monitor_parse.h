@@ -13,11 +13,17 @@
 
 #define MONITOR_LINE_MAX 78 /* characters of one command line */
 
-/* One command line being typed. */
+/* What one key may echo at most: a recalled line erases the one typed
+ * ("\b \b" per character), then shows itself. */
+#define MONITOR_ECHO_MAX (4 * MONITOR_LINE_MAX + 1)
+
+/* One command line being typed, and the last one entered. */
 struct monitor_line {
     char text[MONITOR_LINE_MAX + 1]; /* NUL-terminated */
     size_t len;
-    bool after_cr; /* the last key was '\r': a following '\n' is the same Enter */
+    char previous[MONITOR_LINE_MAX + 1]; /* the last non-empty line entered */
+    bool after_cr;   /* the last key was '\r': a following '\n' is the same Enter */
+    unsigned escape; /* 1: after ESC, 2: after ESC [ (a terminal's cursor key) */
 };
 
 enum monitor_key {
@@ -25,13 +31,15 @@ enum monitor_key {
     MONITOR_KEY_ENTER,   /* the line is complete in text */
 };
 
-/* What a key does to the line, and what to echo for it (at most 3
- * characters into echo, NUL-terminated): printable characters are added and
- * echoed while there is room; backspace ('\b' or DEL, as terminals send it)
- * removes the last one and echoes "\b \b"; '\r', '\n' or "\r\n" end the
- * line and echo "\n"; anything else is ignored. After MONITOR_KEY_ENTER the
- * caller reads text and calls monitor_line_clear(). */
-enum monitor_key monitor_line_key(struct monitor_line *line, char key, char echo[4]);
+/* What a key does to the line, and what to echo for it (NUL-terminated,
+ * into echo[MONITOR_ECHO_MAX]): printable characters are added and echoed
+ * while there is room; backspace ('\b' or DEL, as terminals send it)
+ * removes the last one and echoes "\b \b"; ctrl-p, or cursor up (a
+ * terminal's ESC [ A), replaces the line with the previous one entered;
+ * '\r', '\n' or "\r\n" end the line and echo "\n"; anything else (other
+ * escape sequences too) is ignored. After MONITOR_KEY_ENTER the caller
+ * reads text and calls monitor_line_clear(). */
+enum monitor_key monitor_line_key(struct monitor_line *line, char key, char echo[MONITOR_ECHO_MAX]);
 void monitor_line_clear(struct monitor_line *line);
 
 /* Splits line in place at spaces and tabs into at most max words (NULs

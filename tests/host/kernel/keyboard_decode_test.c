@@ -69,11 +69,21 @@ static void extended_keys_and_releases_produce_nothing(void **state)
 {
     (void)state;
     struct keyboard_state s = {0};
-    /* cursor up (e0 48), release (e0 c8), F1 (3b), fake shift (e0 2a) */
-    const uint8_t codes[] = {0xe0, 0x48, 0xe0, 0xc8, 0x3b, 0xe0, 0x2a, 0x1e};
+    /* cursor down (e0 50), release (e0 d0), F1 (3b), fake shift (e0 2a) */
+    const uint8_t codes[] = {0xe0, 0x50, 0xe0, 0xd0, 0x3b, 0xe0, 0x2a, 0x1e};
     char out[16];
     feed(&s, codes, sizeof codes, out);
     assert_string_equal(out, "a"); /* the fake shift did not stick */
+}
+
+static void cursor_up_gives_ctrl_p_and_keypad_8_nothing(void **state)
+{
+    (void)state;
+    struct keyboard_state s = {0};
+    const uint8_t codes[] = {0xe0, 0x48, 0xe0, 0xc8, 0x48, 0xc8};
+    char out[16];
+    feed(&s, codes, sizeof codes, out);
+    assert_string_equal(out, "\x10");
 }
 
 int main(void)
@@ -84,6 +94,7 @@ int main(void)
         cmocka_unit_test(caps_lock_toggles_letters_only_and_shift_inverts_it),
         cmocka_unit_test(ctrl_letter_gives_control_code),
         cmocka_unit_test(extended_keys_and_releases_produce_nothing),
+        cmocka_unit_test(cursor_up_gives_ctrl_p_and_keypad_8_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,11 +14,11 @@
  * times Enter was seen into *enters. */
 static const char *type(struct monitor_line *line, const char *keys, int *enters)
 {
-    static char echoed[256];
+    static char echoed[1024];
     echoed[0] = '\0';
     *enters = 0;
     for (const char *k = keys; *k != '\0'; k++) {
-        char echo[4];
+        char echo[MONITOR_ECHO_MAX];
         *enters += monitor_line_key(line, *k, echo) == MONITOR_KEY_ENTER;
         strcat(echoed, echo);
     }
@@ -89,6 +89,44 @@ static void a_full_line_takes_no_more_characters(void **state)
     assert_string_equal(type(&line, "y", &enters), "");
     assert_int_equal(line.len, MONITOR_LINE_MAX);
     assert_string_equal(type(&line, "\b", &enters), "\b \b");
+}
+
+static void ctrl_p_recalls_the_last_line_entered(void **state)
+{
+    (void)state;
+    struct monitor_line line = {0};
+    int enters;
+    type(&line, "ticks\r", &enters);
+    monitor_line_clear(&line);
+    type(&line, "\r", &enters); /* an empty line is not remembered */
+    monitor_line_clear(&line);
+    assert_string_equal(type(&line, "he\x10", &enters), "he\b \b\b \bticks");
+    assert_string_equal(line.text, "ticks");
+    assert_int_equal(line.len, 5);
+}
+
+static void a_terminals_cursor_up_recalls_and_other_sequences_are_ignored(void **state)
+{
+    (void)state;
+    struct monitor_line line = {0};
+    int enters;
+    type(&line, "mem\r", &enters);
+    monitor_line_clear(&line);
+    /* cursor down, right, and F5 (ESC [ 1 5 ~) echo nothing */
+    assert_string_equal(type(&line, "\x1b[B\x1b[C\x1b[15~", &enters), "");
+    assert_string_equal(type(&line, "\x1b[A", &enters), "mem");
+    assert_string_equal(line.text, "mem");
+    assert_string_equal(type(&line, "\x1bx", &enters), ""); /* ESC and one more key */
+    assert_string_equal(type(&line, "s", &enters), "s");
+}
+
+static void nothing_to_recall_gives_an_empty_line(void **state)
+{
+    (void)state;
+    struct monitor_line line = {0};
+    int enters;
+    assert_string_equal(type(&line, "ab\x10", &enters), "ab\b \b\b \b");
+    assert_int_equal(line.len, 0);
 }
 
 static void split_finds_words_between_any_spaces(void **state)
@@ -187,6 +225,9 @@ int main(void)
         cmocka_unit_test(cr_lf_is_one_enter_and_lf_alone_is_one),
         cmocka_unit_test(control_characters_are_ignored_and_tab_is_a_space),
         cmocka_unit_test(a_full_line_takes_no_more_characters),
+        cmocka_unit_test(ctrl_p_recalls_the_last_line_entered),
+        cmocka_unit_test(a_terminals_cursor_up_recalls_and_other_sequences_are_ignored),
+        cmocka_unit_test(nothing_to_recall_gives_an_empty_line),
         cmocka_unit_test(split_finds_words_between_any_spaces),
         cmocka_unit_test(split_counts_words_past_the_maximum),
         cmocka_unit_test(numbers_in_decimal_and_hex),
