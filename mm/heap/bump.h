@@ -19,6 +19,10 @@
 
 #include "mm/heap/allocator.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct bump_heap {
     uintptr_t start, end; /* the region */
     uintptr_t next;       /* first byte never handed out since the last reset */
@@ -32,5 +36,9 @@ static inline struct allocator bump_allocator(struct bump_heap *s)
 {
     return (struct allocator){.ops = &bump_ops, .self = s};
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

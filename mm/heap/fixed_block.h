@@ -24,6 +24,10 @@
 #include "mm/heap/allocator.h"
 #include "mm/heap/linked_list.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define FIXED_BLOCK_MIN_SHIFT 3  /* 8 bytes */
 #define FIXED_BLOCK_MAX_SHIFT 11 /* 2048 bytes */
 #define FIXED_BLOCK_CLASSES   (FIXED_BLOCK_MAX_SHIFT - FIXED_BLOCK_MIN_SHIFT + 1)
@@ -47,5 +51,9 @@ static inline struct allocator fixed_block_allocator(struct fixed_block_heap *s)
 {
     return (struct allocator){.ops = &fixed_block_ops, .self = s};
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

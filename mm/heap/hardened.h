@@ -42,6 +42,10 @@
 #include "lib/fmt.h"
 #include "mm/heap/allocator.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define HARDENED_HEADER_SIZE       64
 #define HARDENED_REDZONE           16 /* front red zone; the back one is 16..31 bytes */
 #define HARDENED_MIN_ALIGN         16 /* every user pointer is at least 16-aligned */
@@ -96,5 +100,9 @@ void hardened_drain_quarantine(struct hardened_heap *s);
  * lock: the caller serialises it with the heap's users. */
 size_t hardened_report_leaks(const struct hardened_heap *s, size_t max_listed, fmt_sink_fn sink,
                              void *ctx);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

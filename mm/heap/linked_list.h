@@ -29,6 +29,10 @@
 
 #include "mm/heap/allocator.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define LINKED_LIST_GRANULE 16 /* size and alignment of a hole node */
 
 struct linked_list_hole {
@@ -51,5 +55,9 @@ static inline struct allocator linked_list_allocator(struct linked_list_heap *s)
 {
     return (struct allocator){.ops = &linked_list_ops, .self = s};
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

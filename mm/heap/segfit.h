@@ -41,6 +41,10 @@
 #include "mm/heap/allocator.h"
 #include "mm/heap/tlsf_core.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define SEGFIT_QUANTUM            8    /* small block sizes are multiples of this */
 #define SEGFIT_SMALL_MAX          1024 /* largest small block */
 #define SEGFIT_SMALL_ALIGN        64   /* largest alignment the front end serves */
@@ -77,5 +81,9 @@ static inline struct allocator segfit_allocator(struct segfit_heap *s)
 {
     return (struct allocator){.ops = &segfit_ops, .self = s};
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -27,6 +27,10 @@
 #include "mm/heap/allocator.h"
 #include "mm/heap/tlsf_core.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct tlsf_heap {
     struct tlsf_core core;
     size_t live, bytes_in_use, peak; /* live blocks, sum of their layout.size */
@@ -38,5 +42,9 @@ static inline struct allocator tlsf_allocator(struct tlsf_heap *s)
 {
     return (struct allocator){.ops = &tlsf_ops, .self = s};
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
