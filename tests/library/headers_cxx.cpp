@@ -1,0 +1,18 @@
+// Every header keel_heap installs, in one C++ translation unit
+// (library.headers_compile_as_cxx).
+#include "lib/fmt.h"
+#include "lib/irq.h"
+#include "lib/panic.h"
+#include "mm/heap/allocator.h"
+#include "mm/heap/bump.h"
+#include "mm/heap/dummy.h"
+#include "mm/heap/fixed_block.h"
+#include "mm/heap/hardened.h"
+#include "mm/heap/heap_math.h"
+#include "mm/heap/heap_port.h"
+#include "mm/heap/kalloc.h"
+#include "mm/heap/layout.h"
+#include "mm/heap/linked_list.h"
+#include "mm/heap/segfit.h"
+#include "mm/heap/tlsf.h"
+#include "mm/heap/tlsf_core.h"
