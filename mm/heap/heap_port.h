@@ -12,9 +12,9 @@
  *                                 bug the hardened wrapper or check() found;
  *                                 file and line say where, fmt (printf-style)
  *                                 why. Must not return.
- *   memcpy        <string.h>      the C library's contracts; the heap never
- *   memmove                       calls them with overlapping memcpy ranges
- *   memset                        or NULL pointers.
+ *   memcpy        <string.h>      the C library's contracts (strlen: the
+ *   memmove                       formatter of the hardened reports,
+ *   memset                        lib/fmt.c, which the library contains).
  *   strlen
  *   irq_save      lib/irq.h       kalloc's lock only (unused without kalloc):
  *   irq_restore                   irq_save() masks interrupts and returns the
