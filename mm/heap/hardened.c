@@ -458,7 +458,7 @@ static void *hardened_realloc(void *self, void *ptr, struct layout layout, size_
 static enum allocator_init_error hardened_init(void *self, void *start, size_t size)
 {
     struct hardened_heap *s = self;
-    enum allocator_init_error err = s->inner.ops->init(s->inner.self, start, size);
+    enum allocator_init_error err = allocator_init(&s->inner, start, size);
     if (err != ALLOCATOR_INIT_OK)
         return err;
     s->region_start = (uintptr_t)start;
@@ -472,7 +472,7 @@ static enum allocator_init_error hardened_init(void *self, void *start, size_t s
         hardened_drain_quarantine(s);
     } else {
         struct heap_stats st;
-        s->inner.ops->stats(s->inner.self, &st);
+        allocator_stats(&s->inner, &st);
         if (st.bytes_free > 0)
             return ALLOCATOR_INIT_REGION_TOO_SMALL;
     }
@@ -483,7 +483,7 @@ static enum allocator_init_error hardened_init(void *self, void *start, size_t s
 static bool hardened_extend(void *self, size_t more)
 {
     struct hardened_heap *s = self;
-    if (!s->inner.ops->extend(s->inner.self, more))
+    if (!allocator_extend(&s->inner, more))
         return false;
     s->region_end += more;
     return true;
@@ -494,13 +494,13 @@ static bool hardened_extend(void *self, size_t more)
 static size_t hardened_free_tail(void *self)
 {
     struct hardened_heap *s = self;
-    return s->inner.ops->free_tail(s->inner.self);
+    return allocator_free_tail(&s->inner);
 }
 
 static bool hardened_shrink(void *self, size_t less)
 {
     struct hardened_heap *s = self;
-    if (!s->inner.ops->shrink(s->inner.self, less))
+    if (!allocator_shrink(&s->inner, less))
         return false;
     s->region_end -= less;
     return true;
@@ -512,7 +512,7 @@ static bool hardened_shrink(void *self, size_t less)
 static void hardened_stats(void *self, struct heap_stats *out)
 {
     struct hardened_heap *s = self;
-    s->inner.ops->stats(s->inner.self, out);
+    allocator_stats(&s->inner, out);
     size_t overhead = FRONT_MIN + HARDENED_REDZONE, largest = out->largest_free_block;
     out->largest_free_block = largest < overhead ? 0 : (largest - overhead) & ~(size_t)15;
     heap_counts_stats(&s->counts, out);
@@ -542,7 +542,7 @@ static void hardened_check(void *self)
               live, bytes, queued, queued_bytes, c->live, c->bytes_in_use, s->quarantine_blocks,
               s->quarantine_bytes);
     heap_counts_check(c, "hardened heap");
-    s->inner.ops->check(s->inner.self);
+    allocator_check(&s->inner);
 }
 
 /* The wrapper can give memory back exactly when its inner allocator can. */
