@@ -54,10 +54,13 @@ static inline void heap_counts_free(struct heap_counts *c, size_t size)
 
 /* Whether the counts allow freeing a block of `size` bytes: something is
  * live and holds at least that much. false proves a bad free (double free,
- * wrong layout); true proves nothing. */
+ * wrong layout); true proves nothing. Both fields are loaded before the
+ * test: written as one `&&`, GCC -O2 spends two more instructions on each
+ * tlsf free (callgrind on bench_heap). */
 static inline bool heap_counts_can_free(const struct heap_counts *c, size_t size)
 {
-    return c->live != 0 && size <= c->bytes_in_use;
+    size_t live = c->live, bytes_in_use = c->bytes_in_use;
+    return live != 0 && size <= bytes_in_use;
 }
 
 /* Nothing live, and the peak forgotten: the counts of a fresh heap. */
