@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "mm/heap/allocator.h"
+#include "mm/heap/heap_counts.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -26,8 +27,7 @@ extern "C" {
 struct bump_heap {
     uintptr_t start, end; /* the region */
     uintptr_t next;       /* first byte never handed out since the last reset */
-    size_t live;          /* live allocations */
-    size_t bytes_in_use, peak;
+    struct heap_counts counts;
 };
 
 extern const struct allocator_ops bump_ops;

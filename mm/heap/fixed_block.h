@@ -42,7 +42,7 @@ struct fixed_block_heap {
     size_t cached[FIXED_BLOCK_CLASSES]; /* blocks on each list */
     size_t owned[FIXED_BLOCK_CLASSES];  /* class blocks taken from the fallback (live + cached) */
     size_t large_live, large_bytes;     /* live blocks the fallback serves directly */
-    size_t live, bytes_in_use, peak;    /* over all live blocks */
+    struct heap_counts counts;          /* over all live blocks */
 };
 
 extern const struct allocator_ops fixed_block_ops;

@@ -41,6 +41,7 @@
 
 #include "lib/fmt.h"
 #include "mm/heap/allocator.h"
+#include "mm/heap/heap_counts.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -69,7 +70,7 @@ struct hardened_heap {
     struct hardened_header *quarantine_head, *quarantine_tail; /* oldest first */
     size_t quarantine_blocks, quarantine_bytes;                /* inner bytes held */
     size_t quarantine_max_blocks, quarantine_max_bytes;
-    size_t live, bytes_in_use, peak; /* over live blocks, user layouts */
+    struct heap_counts counts; /* over live blocks, user layouts */
     hardened_caller_fn caller;
 };
 

@@ -25,6 +25,7 @@
 #include <stddef.h>
 
 #include "mm/heap/allocator.h"
+#include "mm/heap/heap_counts.h"
 #include "mm/heap/tlsf_core.h"
 
 #ifdef __cplusplus
@@ -33,7 +34,7 @@ extern "C" {
 
 struct tlsf_heap {
     struct tlsf_core core;
-    size_t live, bytes_in_use, peak; /* live blocks, sum of their layout.size */
+    struct heap_counts counts; /* live blocks, sum of their layout.size */
 };
 
 extern const struct allocator_ops tlsf_ops;
