@@ -23,6 +23,10 @@
 #include "lib/panic.h"
 #include "mm/heap/allocator.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct heap_counts {
     size_t live;         /* blocks handed out and not yet freed */
     size_t bytes_in_use; /* sum of their layout.size */
@@ -66,7 +70,7 @@ static inline bool heap_counts_can_free(const struct heap_counts *c, size_t size
 /* Nothing live, and the peak forgotten: the counts of a fresh heap. */
 static inline void heap_counts_reset(struct heap_counts *c)
 {
-    *c = (struct heap_counts){0};
+    c->live = c->bytes_in_use = c->peak = 0;
 }
 
 /* Fills the three fields of `out` the counts know: bytes_in_use,
@@ -89,5 +93,9 @@ static inline void heap_counts_check(const struct heap_counts *c, const char *wh
     if (c->peak < c->bytes_in_use)
         panic("%s: peak %zu below bytes in use %zu", who, c->peak, c->bytes_in_use);
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -8,6 +8,7 @@
 #include "mm/heap/dummy.h"
 #include "mm/heap/fixed_block.h"
 #include "mm/heap/hardened.h"
+#include "mm/heap/heap_counts.h"
 #include "mm/heap/heap_math.h"
 #include "mm/heap/heap_port.h"
 #include "mm/heap/kalloc.h"
