@@ -16,6 +16,11 @@ if(KEEL_SANITIZE)
     target_link_options(keel_portable PUBLIC ${KEEL_SANITIZER_FLAGS})
 endif()
 
+# The heap library and the package it installs (mm/heap/CMakeLists.txt);
+# tests/library builds the examples against that package once installed.
+add_subdirectory(mm/heap)
+add_subdirectory(tests/library)
+
 add_subdirectory(tests/host)
 include(cmake/KernelProject.cmake)
 include(cmake/FuzzProject.cmake)

@@ -38,12 +38,14 @@ target_link_libraries(keel_core PUBLIC keel_kernel_flags PRIVATE keel_warnings)
 set_source_files_properties(lib/kstring.c PROPERTIES COMPILE_OPTIONS
     $<$<C_COMPILER_ID:GNU>:-fno-tree-loop-distribute-patterns>)
 
-# The allocators, an archive: the linker takes from it only what a kernel
-# references, i.e. the allocator its generated selection names and what
-# that one is built on (kernel.<name>_links_one_allocator checks it).
-add_library(keel_heap_allocators STATIC ${KEEL_HEAP_ALLOCATORS_SOURCES})
-target_link_libraries(keel_heap_allocators PRIVATE keel_kernel_flags)
-target_link_libraries(keel_heap_allocators PRIVATE keel_warnings)
+# The heap library, keel::heap (mm/heap/CMakeLists.txt), the same target
+# other programs use, compiled with the kernel's flags. An archive: the
+# linker takes from it only what a kernel references, i.e. the allocator its
+# generated selection names and what that one is built on
+# (kernel.<name>_links_one_allocator checks it). Its port (heap_port.h) is
+# keel_core's panic_at, irq_* and lib/kstring.c.
+add_subdirectory(mm/heap)
+target_link_libraries(keel_heap_objects PRIVATE keel_kernel_flags)
 
 # keel_iso(<name> ELF <target> [GRUB_CFG <file>] [FILES <files...>] [OUTPUT_DIR <dir>])
 # Builds <name>.iso from a kernel ELF target with grub-mkrescue: the GRUB
@@ -80,7 +82,7 @@ function(keel_kernel name)
     keel_heap_selected(${K_ALLOCATOR} selected)
 
     add_executable(${name}.elf ${K_SOURCES} ${selected})
-    target_link_libraries(${name}.elf PRIVATE keel_core keel_heap_allocators keel_warnings)
+    target_link_libraries(${name}.elf PRIVATE keel_core keel::heap keel_warnings)
     target_compile_definitions(${name}.elf PRIVATE ${K_DEFINITIONS})
     target_link_options(${name}.elf PRIVATE -T ${KEEL_LINKER_SCRIPT})
     set_target_properties(${name}.elf PROPERTIES LINK_DEPENDS ${KEEL_LINKER_SCRIPT})

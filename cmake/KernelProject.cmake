@@ -87,7 +87,7 @@ add_custom_target(test_heap_allocation
 # then the boot figure.
 set(KEEL_DEMO_OUTPUT
     "Hello World!\n.*heap_value at 0x4444444[0-9a-f]+\nvec at 0x4444444[0-9a-f]+\ncurrent reference count is 2\nreference count is 1 now\nIt did not crash!\nboot: [0-9]+ TSC cycles from kernel entry to the line above\n")
-keel_qemu_test(kernel.keel_iso_prints_the_seed_demo MODE boot TIMEOUT ${KEEL_QEMU_TIMEOUT}
+keel_qemu_test(kernel.keel_iso_prints_the_blog_os_demo MODE boot TIMEOUT ${KEEL_QEMU_TIMEOUT}
     LABELS kernel qemu ISO ${CMAKE_BINARY_DIR}/keel.iso REJECT "panicked at"
     ARGS --expect-serial ${KEEL_DEMO_OUTPUT})
 

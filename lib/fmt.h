@@ -16,6 +16,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Receives formatted output in pieces. */
 typedef void (*fmt_sink_fn)(void *ctx, const char *s, size_t n);
 
@@ -29,5 +33,9 @@ size_t fmt_format(fmt_sink_fn sink, void *ctx, const char *fmt, ...)
 size_t ksnprintf(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 size_t kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -12,6 +12,10 @@
 
 #include <stdbool.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef unsigned long irq_flags_t;
 
 /* Disables interrupts and returns the previous state for irq_restore(). */
@@ -25,5 +29,9 @@ bool irq_enabled(void);
 /* Tells the CPU that the caller is spinning on a lock (x86's pause): less
  * power, and no memory-order mis-speculation when the lock is released. */
 void cpu_relax(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -15,8 +15,12 @@
 
 #include <stdarg.h>
 
-_Noreturn void panic_at(const char *file, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+void panic_at(const char *file, int line, const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 3, 4)));
 
 #define panic(...) panic_at(__FILE__, __LINE__, __VA_ARGS__)
 
@@ -27,5 +31,9 @@ _Noreturn void panic_at(const char *file, int line, const char *fmt, ...)
         if (!(expr))                                                                               \
             panic("assertion failed: %s", #expr);                                                  \
     } while (0)
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -4,7 +4,7 @@
 #   clang-format -i $(git ls-files '*.c' '*.h')
 set -eu
 cd "$1"
-files=$(find boot kernel mm lib alloc tests -name '*.c' -o -name '*.h' | sort)
+files=$(find boot kernel mm lib alloc tests examples -name '*.c' -o -name '*.h' | sort)
 bad=""
 for f in $files; do
     if ! clang-format --dry-run --Werror "$f" >/dev/null 2>&1; then

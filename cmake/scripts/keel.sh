@@ -12,13 +12,15 @@ set -eu
 cd "$(dirname "$0")/../.."
 preset=${KEEL_PRESET:-default}
 
-# Debian 12 packages keel needs, by what they provide (the last line: the
-# programs whose allocations the bench_traces target records).
+# Debian 12 packages keel needs, by what they provide (the fifth line: the
+# programs whose allocations the bench_traces target records; the last: the
+# heap library's tests, tests/library).
 packages="gcc make cmake ninja-build python3 \
 grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools \
 qemu-system-x86 ovmf libcmocka-dev clang-format \
 clang lld libclang-rt-14-dev valgrind gnuplot-nox gdb \
-sqlite3 xz-utils git perl"
+sqlite3 xz-utils git perl \
+g++ pkg-config"
 
 missing_packages() {
     for p in $packages; do

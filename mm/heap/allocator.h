@@ -48,6 +48,10 @@
 
 #include "mm/heap/layout.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct heap_stats {
     size_t region_size;        /* bytes of region the allocator manages now */
     size_t bytes_in_use;       /* sum of layout.size over live blocks */
@@ -172,5 +176,9 @@ ALLOCATOR_DISPATCH void allocator_check(const struct allocator *a)
 }
 
 #undef ALLOCATOR_DISPATCH
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

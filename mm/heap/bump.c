@@ -13,14 +13,6 @@ static size_t bump_block_size(struct layout layout)
     return layout.size == 0 ? 1 : layout.size;
 }
 
-static void bump_count_alloc(struct bump_heap *s, size_t size)
-{
-    s->live++;
-    s->bytes_in_use += size;
-    if (s->bytes_in_use > s->peak)
-        s->peak = s->bytes_in_use;
-}
-
 /* Returns the next `layout`-aligned block, or NULL when the aligned block
  * would pass the end of the region (or the arithmetic would overflow). */
 static void *bump_alloc(void *self, struct layout layout)
@@ -31,7 +23,7 @@ static void *bump_alloc(void *self, struct layout layout)
     if (!heap_align_up(s->next, layout.align, &p) || p > s->end || size > s->end - p)
         return NULL;
     s->next = p + size;
-    bump_count_alloc(s, layout.size);
+    heap_counts_alloc(&s->counts, layout.size);
     return (void *)p;
 }
 
@@ -44,13 +36,12 @@ static void bump_dealloc(void *self, void *ptr, struct layout layout)
 {
     struct bump_heap *s = self;
     uintptr_t p = (uintptr_t)ptr;
-    if (s->live == 0)
+    if (s->counts.live == 0)
         panic("bump: dealloc of %p with no live allocation", ptr);
-    if (p < s->start || p >= s->next || layout.size > s->bytes_in_use)
+    if (p < s->start || p >= s->next || !heap_counts_can_free(&s->counts, layout.size))
         panic("bump: dealloc of %p, which this heap did not hand out", ptr);
-    s->live--;
-    s->bytes_in_use -= layout.size;
-    if (s->live == 0)
+    heap_counts_free(&s->counts, layout.size);
+    if (s->counts.live == 0)
         s->next = s->start; /* everything is free: start over */
     else if (bump_is_top(s, p, layout))
         s->next = p; /* the most recent block: give it back */
@@ -65,9 +56,7 @@ static void *bump_realloc(void *self, void *ptr, struct layout layout, size_t ne
     struct layout new_layout = {.size = new_size, .align = layout.align};
     if (bump_is_top(s, p, layout) && bump_block_size(new_layout) <= s->end - p) {
         s->next = p + bump_block_size(new_layout);
-        s->bytes_in_use = s->bytes_in_use - layout.size + new_size;
-        if (s->bytes_in_use > s->peak)
-            s->peak = s->bytes_in_use;
+        heap_counts_resize(&s->counts, layout.size, new_size);
         return ptr;
     }
     void *q = bump_alloc(s, new_layout);
@@ -121,12 +110,10 @@ static void bump_stats(void *self, struct heap_stats *out)
     struct bump_heap *s = self;
     *out = (struct heap_stats){
         .region_size = s->end - s->start,
-        .bytes_in_use = s->bytes_in_use,
-        .peak_bytes_in_use = s->peak,
         .bytes_free = s->end - s->next,
         .largest_free_block = s->end - s->next,
-        .live_allocations = s->live,
     };
+    heap_counts_stats(&s->counts, out);
 }
 
 static void bump_check(void *self)
@@ -135,14 +122,12 @@ static void bump_check(void *self)
     if (s->start > s->next || s->next > s->end)
         panic("bump: next %#lx outside the region [%#lx, %#lx)", (unsigned long)s->next,
               (unsigned long)s->start, (unsigned long)s->end);
-    if (s->live == 0 && (s->bytes_in_use != 0 || s->next != s->start))
-        panic("bump: no live allocation but %zu bytes in use, next at +%zu", s->bytes_in_use,
-              (size_t)(s->next - s->start));
-    if (s->live > s->next - s->start || s->bytes_in_use > s->next - s->start)
-        panic("bump: %zu live blocks of %zu bytes do not fit below next (+%zu)", s->live,
-              s->bytes_in_use, (size_t)(s->next - s->start));
-    if (s->peak < s->bytes_in_use)
-        panic("bump: peak %zu below bytes in use %zu", s->peak, s->bytes_in_use);
+    heap_counts_check(&s->counts, "bump");
+    if (s->counts.live == 0 && s->next != s->start)
+        panic("bump: no live allocation but next at +%zu", (size_t)(s->next - s->start));
+    if (s->counts.live > s->next - s->start || s->counts.bytes_in_use > s->next - s->start)
+        panic("bump: %zu live blocks of %zu bytes do not fit below next (+%zu)", s->counts.live,
+              s->counts.bytes_in_use, (size_t)(s->next - s->start));
 }
 
 const struct allocator_ops bump_ops = {

@@ -18,12 +18,16 @@
 #include <stdint.h>
 
 #include "mm/heap/allocator.h"
+#include "mm/heap/heap_counts.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 struct bump_heap {
     uintptr_t start, end; /* the region */
     uintptr_t next;       /* first byte never handed out since the last reset */
-    size_t live;          /* live allocations */
-    size_t bytes_in_use, peak;
+    struct heap_counts counts;
 };
 
 extern const struct allocator_ops bump_ops;
@@ -32,5 +36,9 @@ static inline struct allocator bump_allocator(struct bump_heap *s)
 {
     return (struct allocator){.ops = &bump_ops, .self = s};
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -14,6 +14,10 @@
 
 #include "mm/heap/allocator.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct dummy_heap {
     size_t region_size;
 };
@@ -24,5 +28,9 @@ static inline struct allocator dummy_allocator(struct dummy_heap *s)
 {
     return (struct allocator){.ops = &dummy_ops, .self = s};
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

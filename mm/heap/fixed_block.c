@@ -79,14 +79,6 @@ static void *fb_class_alloc(struct fixed_block_heap *s, int k)
     return b;
 }
 
-static void fb_count_alloc(struct fixed_block_heap *s, size_t size)
-{
-    s->live++;
-    s->bytes_in_use += size;
-    if (s->bytes_in_use > s->peak)
-        s->peak = s->bytes_in_use;
-}
-
 static void *fb_alloc(void *self, struct layout layout)
 {
     struct fixed_block_heap *s = self;
@@ -102,7 +94,7 @@ static void *fb_alloc(void *self, struct layout layout)
         }
     }
     if (p != NULL)
-        fb_count_alloc(s, layout.size);
+        heap_counts_alloc(&s->counts, layout.size);
     return p;
 }
 
@@ -110,7 +102,7 @@ static void fb_dealloc(void *self, void *ptr, struct layout layout)
 {
     struct fixed_block_heap *s = self;
     int k = fb_class(layout);
-    if (s->live == 0 || layout.size > s->bytes_in_use)
+    if (!heap_counts_can_free(&s->counts, layout.size))
         panic("fixed_block: dealloc of %p with no matching live allocation", ptr);
     if (k >= 0) {
         uintptr_t p = (uintptr_t)ptr;
@@ -129,9 +121,8 @@ static void fb_dealloc(void *self, void *ptr, struct layout layout)
         s->large_live--;
         s->large_bytes -= layout.size;
     }
-    s->live--;
-    s->bytes_in_use -= layout.size;
-    if (s->live == 0)
+    heap_counts_free(&s->counts, layout.size);
+    if (s->counts.live == 0)
         fb_reclaim(s); /* everything is free: hand the whole region back */
 }
 
@@ -143,9 +134,7 @@ static void *fb_realloc(void *self, void *ptr, struct layout layout, size_t new_
     struct layout new_layout = {.size = new_size, .align = layout.align};
     int k = fb_class(layout);
     if (k >= 0 && k == fb_class(new_layout)) {
-        s->bytes_in_use = s->bytes_in_use - layout.size + new_size;
-        if (s->bytes_in_use > s->peak)
-            s->peak = s->bytes_in_use;
+        heap_counts_resize(&s->counts, layout.size, new_size);
         return ptr;
     }
     return allocator_default_realloc(&(struct allocator){&fixed_block_ops, s}, ptr, layout,
@@ -170,16 +159,8 @@ static bool fb_extend(void *self, size_t more)
 static void fb_stats(void *self, struct heap_stats *out)
 {
     struct fixed_block_heap *s = self;
-    struct heap_stats fb;
-    linked_list_ops.stats(&s->fallback, &fb);
-    *out = (struct heap_stats){
-        .region_size = fb.region_size,
-        .bytes_in_use = s->bytes_in_use,
-        .peak_bytes_in_use = s->peak,
-        .bytes_free = fb.bytes_free,
-        .largest_free_block = fb.largest_free_block,
-        .live_allocations = s->live,
-    };
+    linked_list_ops.stats(&s->fallback, out);
+    heap_counts_stats(&s->counts, out);
     for (int k = 0; k < FIXED_BLOCK_CLASSES; k++) {
         size_t size = fb_class_layout(k).size;
         out->bytes_free += s->cached[k] * size;
@@ -220,13 +201,15 @@ static void fb_check(void *self)
         fb_bytes += s->owned[k] * fb_class_layout(k).size;
         live += s->owned[k] - s->cached[k];
     }
-    if (fb_live != s->fallback.live || fb_bytes != s->fallback.bytes_in_use)
+    const struct heap_counts *c = &s->counts, *fb = &s->fallback.counts;
+    if (fb_live != fb->live || fb_bytes != fb->bytes_in_use)
         panic("fixed_block: fallback has %zu blocks / %zu bytes out, classes account for %zu / %zu",
-              s->fallback.live, s->fallback.bytes_in_use, fb_live, fb_bytes);
-    if (live != s->live || s->bytes_in_use < s->large_bytes || s->peak < s->bytes_in_use)
-        panic("fixed_block: counters disagree: %zu live counted, %zu recorded", live, s->live);
-    if (s->live == 0 && s->fallback.live != 0)
-        panic("fixed_block: no live allocation but %zu fallback blocks out", s->fallback.live);
+              fb->live, fb->bytes_in_use, fb_live, fb_bytes);
+    if (live != c->live || c->bytes_in_use < s->large_bytes)
+        panic("fixed_block: counters disagree: %zu live counted, %zu recorded", live, c->live);
+    if (c->live == 0 && fb->live != 0)
+        panic("fixed_block: no live allocation but %zu fallback blocks out", fb->live);
+    heap_counts_check(c, "fixed_block");
 }
 
 const struct allocator_ops fixed_block_ops = {

@@ -24,6 +24,10 @@
 #include "mm/heap/allocator.h"
 #include "mm/heap/linked_list.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define FIXED_BLOCK_MIN_SHIFT 3  /* 8 bytes */
 #define FIXED_BLOCK_MAX_SHIFT 11 /* 2048 bytes */
 #define FIXED_BLOCK_CLASSES   (FIXED_BLOCK_MAX_SHIFT - FIXED_BLOCK_MIN_SHIFT + 1)
@@ -38,7 +42,7 @@ struct fixed_block_heap {
     size_t cached[FIXED_BLOCK_CLASSES]; /* blocks on each list */
     size_t owned[FIXED_BLOCK_CLASSES];  /* class blocks taken from the fallback (live + cached) */
     size_t large_live, large_bytes;     /* live blocks the fallback serves directly */
-    size_t live, bytes_in_use, peak;    /* over all live blocks */
+    struct heap_counts counts;          /* over all live blocks */
 };
 
 extern const struct allocator_ops fixed_block_ops;
@@ -47,5 +51,9 @@ static inline struct allocator fixed_block_allocator(struct fixed_block_heap *s)
 {
     return (struct allocator){.ops = &fixed_block_ops, .self = s};
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

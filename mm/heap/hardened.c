@@ -325,10 +325,7 @@ static void *alloc_block(struct hardened_heap *s, struct layout layout, bool zer
     memset(user + layout.size, HARDENED_REDZONE_BYTE, tail_size(layout.size));
     live_push(s, h);
     reseal(h);
-    s->live++;
-    s->bytes_in_use += layout.size;
-    if (s->bytes_in_use > s->peak)
-        s->peak = s->bytes_in_use;
+    heap_counts_alloc(&s->counts, layout.size);
     return user;
 }
 
@@ -416,8 +413,7 @@ static hdr_t *find_live(const struct hardened_heap *s, const char *op, void *ptr
 static void free_block(struct hardened_heap *s, hdr_t *h, const void *caller)
 {
     live_remove(s, h);
-    s->live--;
-    s->bytes_in_use -= h->size;
+    heap_counts_free(&s->counts, h->size);
     memset(user_of(h), HARDENED_FREED_BYTE, h->size);
     h->magic = MAGIC_FREED;
     h->free_caller = caller;
@@ -462,32 +458,32 @@ static void *hardened_realloc(void *self, void *ptr, struct layout layout, size_
 static enum allocator_init_error hardened_init(void *self, void *start, size_t size)
 {
     struct hardened_heap *s = self;
-    enum allocator_init_error err = s->inner.ops->init(s->inner.self, start, size);
+    enum allocator_init_error err = allocator_init(&s->inner, start, size);
     if (err != ALLOCATOR_INIT_OK)
         return err;
     s->region_start = (uintptr_t)start;
     s->region_end = (uintptr_t)start + size;
     s->live_head = s->quarantine_head = s->quarantine_tail = NULL;
     s->quarantine_blocks = s->quarantine_bytes = 0;
-    s->live = s->bytes_in_use = 0;
+    heap_counts_reset(&s->counts);
     void *probe = alloc_block(s, (struct layout){.size = 1, .align = 1}, false, NULL);
     if (probe != NULL) {
         free_block(s, header_of(probe), NULL);
         hardened_drain_quarantine(s);
     } else {
         struct heap_stats st;
-        s->inner.ops->stats(s->inner.self, &st);
+        allocator_stats(&s->inner, &st);
         if (st.bytes_free > 0)
             return ALLOCATOR_INIT_REGION_TOO_SMALL;
     }
-    s->peak = 0;
+    heap_counts_reset(&s->counts); /* the probe is not a peak */
     return ALLOCATOR_INIT_OK;
 }
 
 static bool hardened_extend(void *self, size_t more)
 {
     struct hardened_heap *s = self;
-    if (!s->inner.ops->extend(s->inner.self, more))
+    if (!allocator_extend(&s->inner, more))
         return false;
     s->region_end += more;
     return true;
@@ -498,13 +494,13 @@ static bool hardened_extend(void *self, size_t more)
 static size_t hardened_free_tail(void *self)
 {
     struct hardened_heap *s = self;
-    return s->inner.ops->free_tail(s->inner.self);
+    return allocator_free_tail(&s->inner);
 }
 
 static bool hardened_shrink(void *self, size_t less)
 {
     struct hardened_heap *s = self;
-    if (!s->inner.ops->shrink(s->inner.self, less))
+    if (!allocator_shrink(&s->inner, less))
         return false;
     s->region_end -= less;
     return true;
@@ -516,12 +512,10 @@ static bool hardened_shrink(void *self, size_t less)
 static void hardened_stats(void *self, struct heap_stats *out)
 {
     struct hardened_heap *s = self;
-    s->inner.ops->stats(s->inner.self, out);
+    allocator_stats(&s->inner, out);
     size_t overhead = FRONT_MIN + HARDENED_REDZONE, largest = out->largest_free_block;
     out->largest_free_block = largest < overhead ? 0 : (largest - overhead) & ~(size_t)15;
-    out->bytes_in_use = s->bytes_in_use;
-    out->peak_bytes_in_use = s->peak;
-    out->live_allocations = s->live;
+    heap_counts_stats(&s->counts, out);
 }
 
 static void hardened_check(void *self)
@@ -540,15 +534,15 @@ static void hardened_check(void *self)
         queued++;
         queued_bytes += inner_size_of(h);
     }
-    if (live != s->live || bytes != s->bytes_in_use || queued != s->quarantine_blocks ||
+    const struct heap_counts *c = &s->counts;
+    if (live != c->live || bytes != c->bytes_in_use || queued != s->quarantine_blocks ||
         queued_bytes != s->quarantine_bytes)
         panic("hardened heap: lists (%zu live blocks of %zu bytes, %zu quarantined of %zu) "
               "disagree with the counters (%zu, %zu, %zu, %zu)",
-              live, bytes, queued, queued_bytes, s->live, s->bytes_in_use, s->quarantine_blocks,
+              live, bytes, queued, queued_bytes, c->live, c->bytes_in_use, s->quarantine_blocks,
               s->quarantine_bytes);
-    if (s->peak < s->bytes_in_use)
-        panic("hardened heap: peak %zu below bytes in use %zu", s->peak, s->bytes_in_use);
-    s->inner.ops->check(s->inner.self);
+    heap_counts_check(c, "hardened heap");
+    allocator_check(&s->inner);
 }
 
 /* The wrapper can give memory back exactly when its inner allocator can. */
@@ -594,8 +588,9 @@ void hardened_set_quarantine(struct hardened_heap *s, size_t max_blocks, size_t 
 size_t hardened_report_leaks(const struct hardened_heap *s, size_t max_listed, fmt_sink_fn sink,
                              void *ctx)
 {
-    fmt_format(sink, ctx, "heap leak report: %zu live allocation%s, %zu bytes\n", s->live,
-               s->live == 1 ? "" : "s", s->bytes_in_use);
+    const struct heap_counts *c = &s->counts;
+    fmt_format(sink, ctx, "heap leak report: %zu live allocation%s, %zu bytes\n", c->live,
+               c->live == 1 ? "" : "s", c->bytes_in_use);
     size_t listed = 0;
     for (const hdr_t *h = s->live_head; h != NULL && listed < max_listed; h = h->next) {
         verify_header(h, MAGIC_LIVE);
@@ -603,7 +598,7 @@ size_t hardened_report_leaks(const struct hardened_heap *s, size_t max_listed, f
                    (void *)user_of(h), h->size, h->align, h->alloc_caller);
         listed++;
     }
-    if (s->live > listed)
-        fmt_format(sink, ctx, "  ... and %zu more\n", s->live - listed);
-    return s->live;
+    if (c->live > listed)
+        fmt_format(sink, ctx, "  ... and %zu more\n", c->live - listed);
+    return c->live;
 }

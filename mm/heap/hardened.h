@@ -41,6 +41,11 @@
 
 #include "lib/fmt.h"
 #include "mm/heap/allocator.h"
+#include "mm/heap/heap_counts.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 #define HARDENED_HEADER_SIZE       64
 #define HARDENED_REDZONE           16 /* front red zone; the back one is 16..31 bytes */
@@ -65,7 +70,7 @@ struct hardened_heap {
     struct hardened_header *quarantine_head, *quarantine_tail; /* oldest first */
     size_t quarantine_blocks, quarantine_bytes;                /* inner bytes held */
     size_t quarantine_max_blocks, quarantine_max_bytes;
-    size_t live, bytes_in_use, peak; /* over live blocks, user layouts */
+    struct heap_counts counts; /* over live blocks, user layouts */
     hardened_caller_fn caller;
 };
 
@@ -96,5 +101,9 @@ void hardened_drain_quarantine(struct hardened_heap *s);
  * lock: the caller serialises it with the heap's users. */
 size_t hardened_report_leaks(const struct hardened_heap *s, size_t max_listed, fmt_sink_fn sink,
                              void *ctx);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -10,7 +10,7 @@
  *   Where: heap_setup() below, called once by kernel_init(): it wraps the
  *     allocator, maps the region and installs the allocator behind kalloc,
  *     whose kalloc.c holds the one copy of it.
- *   Who calls it: everyone, through kalloc.h (kmalloc, kalloc, the lib/
+ *   Who calls it: everyone, through kalloc.h (kmalloc, kalloc, the alloc/
  *     collections), under the heap lock. Nothing else touches the installed
  *     allocator; management work (heap_trim, the leak report) runs under the
  *     same lock through kalloc_with_lock().

@@ -12,6 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* *out = addr rounded up to align (a power of two); false on overflow. */
 static inline bool heap_align_up(uintptr_t addr, size_t align, uintptr_t *out)
 {
@@ -44,5 +48,9 @@ static inline bool heap_region_end(const void *start, size_t size, uintptr_t *en
 {
     return !__builtin_add_overflow((uintptr_t)start, size, end);
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

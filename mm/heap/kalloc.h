@@ -36,6 +36,10 @@
 #include "mm/heap/allocator.h"
 #include "mm/heap/layout.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define KALLOC_ZERO_SIZE_PTR ((void *)16)
 #define KMALLOC_ALIGN        16
 
@@ -93,7 +97,7 @@ void *try_krealloc(void *ptr, size_t new_size);
 
 /* Called when an aborting form cannot allocate. Panics with
  * "allocation error: Layout { size: N, align: M }". */
-_Noreturn void alloc_error_handler(struct layout layout);
+void alloc_error_handler(struct layout layout) __attribute__((noreturn));
 
 #if KEEL_HARDENED
 /* The return address of the kalloc call being served, for the allocator it
@@ -106,5 +110,9 @@ const void *kalloc_caller(void);
  * any inconsistency). Both take the heap lock. */
 void kalloc_stats(struct heap_stats *out);
 void heap_check(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -18,6 +18,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct layout {
     size_t size;  /* bytes requested; may be 0 (see kalloc.h for what 0 means) */
     size_t align; /* a power of two, >= 1 */
@@ -60,5 +64,9 @@ static inline size_t layout_padded_size(struct layout l)
 {
     return (l.size + l.align - 1) & ~(l.align - 1);
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -65,11 +65,8 @@ static void *ll_alloc(void *self, struct layout layout)
         } else {
             *link = after;
         }
-        s->live++;
         s->block_bytes += size;
-        s->bytes_in_use += layout.size;
-        if (s->bytes_in_use > s->peak)
-            s->peak = s->bytes_in_use;
+        heap_counts_alloc(&s->counts, layout.size);
         return (void *)p;
     }
     return NULL;
@@ -114,12 +111,11 @@ static void ll_dealloc(void *self, void *ptr, struct layout layout)
         p >= s->heap_end || size > s->heap_end - p)
         panic("linked_list: dealloc of %p (size %zu), which this heap did not hand out", ptr,
               layout.size);
-    if (s->live == 0 || size > s->block_bytes || layout.size > s->bytes_in_use)
+    if (size > s->block_bytes || !heap_counts_can_free(&s->counts, layout.size))
         panic("linked_list: dealloc of %p with no matching live allocation", ptr);
     insert_hole(s, p, size);
-    s->live--;
     s->block_bytes -= size;
-    s->bytes_in_use -= layout.size;
+    heap_counts_free(&s->counts, layout.size);
 }
 
 /* The usable part of the region is its granule-aligned interior; it must
@@ -182,12 +178,10 @@ static void ll_stats(void *self, struct heap_stats *out)
     }
     *out = (struct heap_stats){
         .region_size = s->region_end - s->region_start,
-        .bytes_in_use = s->bytes_in_use,
-        .peak_bytes_in_use = s->peak,
         .bytes_free = free,
         .largest_free_block = largest,
-        .live_allocations = s->live,
     };
+    heap_counts_stats(&s->counts, out);
 }
 
 /* Every hole inside the heap, granule-aligned, sorted, not touching the
@@ -214,12 +208,12 @@ static void ll_check(void *self)
     if (free + s->block_bytes != s->heap_end - s->heap_start)
         panic("linked_list: holes (%zu) + live blocks (%zu) != heap size (%zu)", free,
               s->block_bytes, (size_t)(s->heap_end - s->heap_start));
-    if ((s->live == 0) != (s->block_bytes == 0) || s->bytes_in_use > s->block_bytes ||
-        s->live > s->block_bytes / LINKED_LIST_GRANULE)
+    const struct heap_counts *c = &s->counts;
+    if ((c->live == 0) != (s->block_bytes == 0) || c->bytes_in_use > s->block_bytes ||
+        c->live > s->block_bytes / LINKED_LIST_GRANULE)
         panic("linked_list: counters disagree: %zu live, %zu block bytes, %zu bytes in use",
-              s->live, s->block_bytes, s->bytes_in_use);
-    if (s->peak < s->bytes_in_use)
-        panic("linked_list: peak %zu below bytes in use %zu", s->peak, s->bytes_in_use);
+              c->live, s->block_bytes, c->bytes_in_use);
+    heap_counts_check(c, "linked_list");
 }
 
 const struct allocator_ops linked_list_ops = {

@@ -28,6 +28,11 @@
 #include <stdint.h>
 
 #include "mm/heap/allocator.h"
+#include "mm/heap/heap_counts.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 #define LINKED_LIST_GRANULE 16 /* size and alignment of a hole node */
 
@@ -40,9 +45,8 @@ struct linked_list_heap {
     uintptr_t region_start, region_end; /* as given to init/extend */
     uintptr_t heap_start, heap_end;     /* the granule-aligned part in use */
     struct linked_list_hole *head;      /* lowest hole, or NULL when full */
-    size_t live;                        /* live blocks */
     size_t block_bytes;                 /* sum of live blocks' sizes (rounded) */
-    size_t bytes_in_use, peak;          /* sum of live layout.size, its maximum */
+    struct heap_counts counts;          /* over live blocks, their layout.size */
 };
 
 extern const struct allocator_ops linked_list_ops;
@@ -51,5 +55,9 @@ static inline struct allocator linked_list_allocator(struct linked_list_heap *s)
 {
     return (struct allocator){.ops = &linked_list_ops, .self = s};
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

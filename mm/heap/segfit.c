@@ -27,7 +27,7 @@ static void be_reset(struct segfit_heap *s)
  * back at once. Returns true if that changed anything. */
 static bool reclaim_if_empty(struct segfit_heap *s)
 {
-    if (s->live != 0 || s->runs == 0)
+    if (s->counts.live != 0 || s->runs == 0)
         return false;
     be_reset(s);
     return true;
@@ -123,7 +123,7 @@ static bool must_reclaim_before(const struct segfit_heap *s, const struct tlsf_b
 static void reclaim_before_growing(struct segfit_heap *s)
 {
     segfit_reclaim_cached(s);
-    size_t step = s->bytes_in_use / 8;
+    size_t step = s->counts.bytes_in_use / 8;
     s->reclaim_at = segfit_cached_bound(s) +
                     (step > SEGFIT_RECLAIM_CACHED_MIN ? step : SEGFIT_RECLAIM_CACHED_MIN);
 }
@@ -132,7 +132,7 @@ static void reclaim_before_growing(struct segfit_heap *s)
  * blocks are reclaimed. true if that may have made room. */
 static bool reclaim(struct segfit_heap *s)
 {
-    return s->live == 0 ? reclaim_if_empty(s) : segfit_reclaim_cached(s);
+    return s->counts.live == 0 ? reclaim_if_empty(s) : segfit_reclaim_cached(s);
 }
 
 /* A cached class-c block at `align`: one of the first SEGFIT_ALIGNED_SCAN
@@ -165,7 +165,7 @@ static void *small_alloc_slow(struct segfit_heap *s, size_t c, size_t align)
      * anywhere once the lists hold enough to be worth looking in; first,
      * unless a reclaim pass may be due (below), which would do better. */
     size_t cached = segfit_cached_bound(s);
-    bool split_first = cached >= s->bytes_in_use / SEGFIT_SPLIT_CACHED_DIV;
+    bool split_first = cached >= s->counts.bytes_in_use / SEGFIT_SPLIT_CACHED_DIV;
     if (split_first && cached < s->reclaim_at) {
         p = split_cached(s, c, align);
         if (p != 0)
@@ -199,14 +199,6 @@ static void *small_alloc_slow(struct segfit_heap *s, size_t c, size_t align)
     return (void *)carve(s, c, align);
 }
 
-static void count_alloc(struct segfit_heap *s, size_t size)
-{
-    s->live++;
-    s->bytes_in_use += size;
-    if (s->bytes_in_use > s->peak)
-        s->peak = s->bytes_in_use;
-}
-
 /* ==== The vtable ========================================================== */
 
 /* large_alloc() when the back end has no block: after giving back the
@@ -234,7 +226,7 @@ static void *large_alloc(struct segfit_heap *s, struct layout l)
         return NULL;
     s->large_live++;
     s->large_bytes += l.size;
-    count_alloc(s, l.size);
+    heap_counts_alloc(&s->counts, l.size);
     return (void *)tlsf_block_payload(b);
 }
 
@@ -248,7 +240,7 @@ __attribute__((noinline)) static void *alloc_slow(struct segfit_heap *s, struct 
     if (p == NULL && reclaim(s))
         p = small_alloc_slow(s, c, align);
     if (p != NULL)
-        count_alloc(s, l.size);
+        heap_counts_alloc(&s->counts, l.size);
     return p;
 }
 
@@ -266,7 +258,7 @@ static void *segfit_alloc(void *self, struct layout l)
         struct segfit_small *b = *head;
         if (b != NULL) {
             *head = b->next;
-            count_alloc(s, l.size);
+            heap_counts_alloc(&s->counts, l.size);
             return b;
         }
     }
@@ -279,8 +271,7 @@ __attribute__((noinline)) static void large_dealloc(struct segfit_heap *s, void 
     struct tlsf_block *b = tlsf_core_live_block(&s->be, ptr, l.size, "segfit", "dealloc");
     s->large_live--;
     s->large_bytes -= l.size;
-    s->live--;
-    s->bytes_in_use -= l.size;
+    heap_counts_free(&s->counts, l.size);
     tlsf_core_release(&s->be, b);
 }
 
@@ -293,19 +284,10 @@ static void segfit_dealloc(void *self, void *ptr, struct layout l)
         struct segfit_small *b = ptr, **head = &s->lists[c];
         b->next = *head;
         *head = b;
-        s->live--;
-        s->bytes_in_use -= l.size;
+        heap_counts_free(&s->counts, l.size);
         return;
     }
     large_dealloc(s, ptr, l);
-}
-
-static void *count_resize(struct segfit_heap *s, void *ptr, size_t old_size, size_t new_size)
-{
-    s->bytes_in_use = s->bytes_in_use - old_size + new_size;
-    if (s->bytes_in_use > s->peak)
-        s->peak = s->bytes_in_use;
-    return ptr;
 }
 
 /* Small to small without moving: same class, a shorter class (the tail goes
@@ -321,11 +303,13 @@ static void *small_realloc_in_place(struct segfit_heap *s, void *ptr, struct lay
         return NULL;
     if (want <= have) {
         push_range(s, p + want, have - want);
-        return count_resize(s, ptr, l.size, new_size);
+        heap_counts_resize(&s->counts, l.size, new_size);
+        return ptr;
     }
     if (p + have == s->bump && want - have <= s->bump_end - s->bump) {
         s->bump += want - have;
-        return count_resize(s, ptr, l.size, new_size);
+        heap_counts_resize(&s->counts, l.size, new_size);
+        return ptr;
     }
     return NULL;
 }
@@ -362,7 +346,8 @@ static void *large_realloc(struct segfit_heap *s, void *ptr, struct layout l, si
     if (r == NULL)
         return NULL;
     s->large_bytes = s->large_bytes - l.size + new_size;
-    return count_resize(s, (void *)tlsf_block_payload(r), l.size, new_size);
+    heap_counts_resize(&s->counts, l.size, new_size);
+    return (void *)tlsf_block_payload(r);
 }
 
 static void *segfit_realloc(void *self, void *ptr, struct layout l, size_t new_size)
@@ -413,7 +398,7 @@ static size_t empty_heap_bytes(const struct segfit_heap *s)
 static size_t segfit_free_tail(void *self)
 {
     struct segfit_heap *s = self;
-    if (s->live == 0 && s->runs != 0)
+    if (s->counts.live == 0 && s->runs != 0)
         return s->be.region_end - ((uintptr_t)s->be.sentinel + TLSF_HEADER) + empty_heap_bytes(s) -
                TLSF_MIN_PAYLOAD;
     return tlsf_core_free_tail(&s->be);
@@ -456,16 +441,14 @@ static void segfit_stats(void *self, struct heap_stats *out)
         largest = small_largest;
     if (tail > largest)
         largest = tail;
-    if (s->live == 0 && s->runs != 0)
+    if (s->counts.live == 0 && s->runs != 0)
         free = largest = empty_heap_bytes(s);
     *out = (struct heap_stats){
         .region_size = s->be.region_end - s->be.region_start,
-        .bytes_in_use = s->bytes_in_use,
-        .peak_bytes_in_use = s->peak,
         .bytes_free = free,
         .largest_free_block = largest,
-        .live_allocations = s->live,
     };
+    heap_counts_stats(&s->counts, out);
 }
 
 /* Cached small blocks inside [lo, hi). */
@@ -529,12 +512,12 @@ static void segfit_check(void *self)
               "%zu and %zu",
               n.used, n.marked, n.marked_bytes, s->large_live, s->runs, s->run_bytes);
     check_small(s, n.marked_bytes);
-    if (s->live < s->large_live || (s->live == 0 && s->bytes_in_use != 0) ||
-        s->peak < s->bytes_in_use || s->large_bytes > s->bytes_in_use ||
+    const struct heap_counts *c = &s->counts;
+    if (c->live < s->large_live || s->large_bytes > c->bytes_in_use ||
         (s->large_live == 0 && s->large_bytes != 0))
-        panic("segfit: counters disagree: %zu live, %zu large of %zu bytes, %zu bytes in use, "
-              "peak %zu",
-              s->live, s->large_live, s->large_bytes, s->bytes_in_use, s->peak);
+        panic("segfit: counters disagree: %zu live, %zu large of %zu bytes, %zu bytes in use",
+              c->live, s->large_live, s->large_bytes, c->bytes_in_use);
+    heap_counts_check(c, "segfit");
 }
 
 const struct allocator_ops segfit_ops = {

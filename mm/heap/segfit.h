@@ -39,7 +39,12 @@
 #include <stdint.h>
 
 #include "mm/heap/allocator.h"
+#include "mm/heap/heap_counts.h"
 #include "mm/heap/tlsf_core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 #define SEGFIT_QUANTUM            8    /* small block sizes are multiples of this */
 #define SEGFIT_SMALL_MAX          1024 /* largest small block */
@@ -60,12 +65,12 @@ struct segfit_heap {
     /* Front end (hot: first). lists[c] holds free blocks of class c, whose
      * size is max(c, 1) * SEGFIT_QUANTUM bytes. */
     struct segfit_small *lists[SEGFIT_CLASSES];
-    size_t live, bytes_in_use, peak; /* every live block, sum of their layout.size */
-    uintptr_t bump, bump_end;        /* uncarved part of the current run */
-    struct tlsf_block *run;          /* the current run (NULL: none) */
-    size_t runs;                     /* run blocks in the heap */
-    size_t large_live, large_bytes;  /* live blocks the back end serves directly */
-    size_t run_bytes;                /* payload bytes of every run */
+    struct heap_counts counts;      /* every live block, sum of their layout.size */
+    uintptr_t bump, bump_end;       /* uncarved part of the current run */
+    struct tlsf_block *run;         /* the current run (NULL: none) */
+    size_t runs;                    /* run blocks in the heap */
+    size_t large_live, large_bytes; /* live blocks the back end serves directly */
+    size_t run_bytes;               /* payload bytes of every run */
     size_t reclaim_at; /* segfit_cached_bound() that makes growing the heap's end reclaim first */
 
     struct tlsf_core be; /* the back end; runs are its marked blocks */
@@ -77,5 +82,9 @@ static inline struct allocator segfit_allocator(struct segfit_heap *s)
 {
     return (struct allocator){.ops = &segfit_ops, .self = s};
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

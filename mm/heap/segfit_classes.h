@@ -84,7 +84,7 @@ static inline void push_range(struct segfit_heap *s, uintptr_t p, size_t bytes)
  * difference of two bounds tracks the bytes freed into the lists. */
 static inline size_t segfit_cached_bound(const struct segfit_heap *s)
 {
-    return s->run_bytes - (s->bump_end - s->bump) - (s->bytes_in_use - s->large_bytes);
+    return s->run_bytes - (s->bump_end - s->bump) - (s->counts.bytes_in_use - s->large_bytes);
 }
 
 /* The reclaim pass (segfit_reclaim.c): gives the cached small blocks back

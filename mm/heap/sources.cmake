@@ -35,21 +35,23 @@ function(keel_heap_selected allocator out)
     set(${out} ${file} PARENT_SCOPE)
 endfunction()
 
-# Portable sources of mm/heap/ built into keel_portable and keel_core: the
-# global heap's front (layouts, the vtable's default bodies, kalloc, the
-# region). The host build adds every allocator and the configured choice
-# (host tests test each one); the kernel build adds heap_setup() and links
-# the allocators apart, one per kernel (cmake/KernelBuild.cmake).
-set(KEEL_HEAP_PORTABLE_SOURCES
-    mm/heap/layout.c
-    mm/heap/allocator.c
-    mm/heap/kalloc.c
-    mm/heap/heap.c
-)
+# The heap library, keel::heap (mm/heap/CMakeLists.txt, docs/heap-library.md):
+# layouts, the vtable's default bodies, every allocator, the global heap's
+# front (kalloc) and the formatter the hardened reports use. Everything else
+# it needs is the port (mm/heap/heap_port.h). The kernel links this library.
+set(KEEL_HEAP_LIBRARY_SOURCES
+    mm/heap/layout.c mm/heap/allocator.c ${KEEL_HEAP_ALLOCATORS_SOURCES} mm/heap/kalloc.c lib/fmt.c)
+
+# Portable sources of mm/heap/ outside the library: the kernel heap's region
+# (heap.c, over the page mapper), built into keel_portable and keel_core.
+# The kernel build adds heap_setup() and takes the rest from keel::heap,
+# which the linker draws one allocator from (cmake/KernelBuild.cmake). The
+# host build compiles the library's sources again, with the host tests'
+# sanitizers, and the configured choice.
+set(KEEL_HEAP_PORTABLE_SOURCES mm/heap/heap.c)
 if(KEEL_KERNEL_BUILD)
     list(APPEND KEEL_HEAP_PORTABLE_SOURCES mm/heap/heap_setup.c)
 elseif(DEFINED KEEL_ALLOCATOR) # not in a project that only takes the lists (tests/fuzz)
     keel_heap_selected(${KEEL_ALLOCATOR} keel_heap_selected_source)
-    list(APPEND KEEL_HEAP_PORTABLE_SOURCES ${KEEL_HEAP_ALLOCATORS_SOURCES}
-         ${keel_heap_selected_source})
+    list(APPEND KEEL_HEAP_PORTABLE_SOURCES ${KEEL_HEAP_LIBRARY_SOURCES} ${keel_heap_selected_source})
 endif()

@@ -3,13 +3,6 @@
 
 #include "lib/panic.h"
 
-static void count_resize(struct tlsf_heap *s, size_t old_size, size_t new_size)
-{
-    s->bytes_in_use = s->bytes_in_use - old_size + new_size;
-    if (s->bytes_in_use > s->peak)
-        s->peak = s->bytes_in_use;
-}
-
 static void *tlsf_alloc(void *self, struct layout layout)
 {
     struct tlsf_heap *s = self;
@@ -19,8 +12,7 @@ static void *tlsf_alloc(void *self, struct layout layout)
     struct tlsf_block *b = tlsf_core_alloc(&s->core, size, layout.align);
     if (b == NULL)
         return NULL;
-    s->live++;
-    count_resize(s, 0, layout.size);
+    heap_counts_alloc(&s->counts, layout.size);
     return (void *)tlsf_block_payload(b);
 }
 
@@ -30,7 +22,7 @@ static struct tlsf_block *live_block(struct tlsf_heap *s, void *ptr, struct layo
                                      const char *what)
 {
     struct tlsf_block *b = tlsf_core_live_block(&s->core, ptr, layout.size, "tlsf", what);
-    if (s->live == 0 || s->bytes_in_use < layout.size)
+    if (!heap_counts_can_free(&s->counts, layout.size))
         panic("tlsf: %s of %p: not a live block of %zu bytes (double free?)", what, ptr,
               layout.size);
     return b;
@@ -40,8 +32,7 @@ static void tlsf_dealloc(void *self, void *ptr, struct layout layout)
 {
     struct tlsf_heap *s = self;
     struct tlsf_block *b = live_block(s, ptr, layout, "dealloc");
-    s->live--;
-    s->bytes_in_use -= layout.size;
+    heap_counts_free(&s->counts, layout.size);
     tlsf_core_release(&s->core, b);
 }
 
@@ -60,7 +51,7 @@ static void *tlsf_realloc(void *self, void *ptr, struct layout layout, size_t ne
         r = tlsf_core_move(&s->core, b, size, layout.align, copy);
     if (r == NULL)
         return NULL;
-    count_resize(s, layout.size, new_size);
+    heap_counts_resize(&s->counts, layout.size, new_size);
     return (void *)tlsf_block_payload(r);
 }
 
@@ -69,7 +60,7 @@ static enum allocator_init_error tlsf_init(void *self, void *start, size_t size)
     struct tlsf_heap *s = self;
     enum allocator_init_error e = tlsf_core_init(&s->core, start, size);
     if (e == ALLOCATOR_INIT_OK)
-        s->live = s->bytes_in_use = s->peak = 0;
+        heap_counts_reset(&s->counts);
     return e;
 }
 
@@ -96,12 +87,10 @@ static void tlsf_stats(void *self, struct heap_stats *out)
     struct tlsf_heap *s = self;
     *out = (struct heap_stats){
         .region_size = s->core.region_end - s->core.region_start,
-        .bytes_in_use = s->bytes_in_use,
-        .peak_bytes_in_use = s->peak,
         .bytes_free = s->core.free_bytes,
         .largest_free_block = tlsf_core_largest(&s->core),
-        .live_allocations = s->live,
     };
+    heap_counts_stats(&s->counts, out);
 }
 
 static void tlsf_check(void *self)
@@ -109,10 +98,11 @@ static void tlsf_check(void *self)
     struct tlsf_heap *s = self;
     struct tlsf_census n;
     tlsf_core_check(&s->core, "tlsf", &n);
-    if (n.marked != 0 || n.used != s->live || n.used_bytes < s->bytes_in_use ||
-        s->peak < s->bytes_in_use)
+    const struct heap_counts *c = &s->counts;
+    if (n.marked != 0 || n.used != c->live || n.used_bytes < c->bytes_in_use)
         panic("tlsf: walk found %zu used blocks / %zu bytes, counters say %zu live / %zu in use",
-              n.used, n.used_bytes, s->live, s->bytes_in_use);
+              n.used, n.used_bytes, c->live, c->bytes_in_use);
+    heap_counts_check(c, "tlsf");
 }
 
 const struct allocator_ops tlsf_ops = {

@@ -25,11 +25,16 @@
 #include <stddef.h>
 
 #include "mm/heap/allocator.h"
+#include "mm/heap/heap_counts.h"
 #include "mm/heap/tlsf_core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 struct tlsf_heap {
     struct tlsf_core core;
-    size_t live, bytes_in_use, peak; /* live blocks, sum of their layout.size */
+    struct heap_counts counts; /* live blocks, sum of their layout.size */
 };
 
 extern const struct allocator_ops tlsf_ops;
@@ -38,5 +43,9 @@ static inline struct allocator tlsf_allocator(struct tlsf_heap *s)
 {
     return (struct allocator){.ops = &tlsf_ops, .self = s};
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -70,6 +70,10 @@
 #include "mm/heap/allocator.h"
 #include "mm/heap/heap_math.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define TLSF_ALIGN_SHIFT  4 /* granule and natural alignment: 16 bytes */
 #define TLSF_SL_SHIFT     5 /* 32 second-level lists per first level */
 #define TLSF_SL_COUNT     (1 << TLSF_SL_SHIFT)
@@ -257,5 +261,9 @@ size_t tlsf_core_largest(const struct tlsf_core *c);
  * (tiling, boundary tags, touching free blocks, bitmaps, list membership,
  * counters); fills *out. */
 void tlsf_core_check(const struct tlsf_core *c, const char *name, struct tlsf_census *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

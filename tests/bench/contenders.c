@@ -6,6 +6,7 @@
 
 #include "mm/heap/bump.h"
 #include "mm/heap/fixed_block.h"
+#include "mm/heap/heap_counts.h"
 #include "mm/heap/linked_list.h"
 #include "mm/heap/segfit.h"
 #include "mm/heap/tlsf.h"
@@ -15,25 +16,16 @@
 /* glibc's realloc keeps only 16-byte alignment: larger alignments move with
  * aligned_alloc + memcpy + free. Counters feed stats(). */
 struct glibc_heap {
-    size_t live, bytes_in_use, peak;
+    struct heap_counts counts;
 };
-
-static void glibc_count(struct glibc_heap *g, size_t old_size, size_t new_size)
-{
-    g->bytes_in_use = g->bytes_in_use - old_size + new_size;
-    if (g->bytes_in_use > g->peak)
-        g->peak = g->bytes_in_use;
-}
 
 static void *glibc_alloc(void *self, struct layout l)
 {
     struct glibc_heap *g = self;
     void *p = l.align <= 16 ? malloc(l.size)
                             : aligned_alloc(l.align, (l.size + l.align - 1) & ~(l.align - 1));
-    if (p != NULL) {
-        g->live++;
-        glibc_count(g, 0, l.size);
-    }
+    if (p != NULL)
+        heap_counts_alloc(&g->counts, l.size);
     return p;
 }
 
@@ -41,8 +33,7 @@ static void glibc_dealloc(void *self, void *ptr, struct layout l)
 {
     struct glibc_heap *g = self;
     free(ptr);
-    g->live--;
-    g->bytes_in_use -= l.size;
+    heap_counts_free(&g->counts, l.size);
 }
 
 static void *glibc_realloc(void *self, void *ptr, struct layout l, size_t new_size)
@@ -59,7 +50,7 @@ static void *glibc_realloc(void *self, void *ptr, struct layout l, size_t new_si
         }
     }
     if (q != NULL)
-        glibc_count(g, l.size, new_size);
+        heap_counts_resize(&g->counts, l.size, new_size);
     return q;
 }
 
@@ -79,8 +70,8 @@ static bool glibc_extend(void *self, size_t more)
 static void glibc_stats(void *self, struct heap_stats *out)
 {
     struct glibc_heap *g = self;
-    *out = (struct heap_stats){
-        .bytes_in_use = g->bytes_in_use, .peak_bytes_in_use = g->peak, .live_allocations = g->live};
+    *out = (struct heap_stats){0};
+    heap_counts_stats(&g->counts, out);
 }
 
 static void glibc_check(void *self)

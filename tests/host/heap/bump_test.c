@@ -74,9 +74,9 @@ static void bump_check_detects_inconsistent_state(void **state)
     s->next = s->end + 1;
     EXPECT_PANIC(allocator_check(&h.a), "bump: next");
     s->next = s->start;
-    s->bytes_in_use = 5;
+    s->counts.bytes_in_use = 5;
     EXPECT_PANIC(allocator_check(&h.a), "bump: no live allocation");
-    s->bytes_in_use = 0;
+    s->counts.bytes_in_use = 0;
     allocator_check(&h.a);
     EXPECT_PANIC(th_free(&h, (void *)h.lo, 1, 1), "bump: dealloc");
     test_heap_close(&h);

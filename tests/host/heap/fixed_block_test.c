@@ -58,7 +58,7 @@ static void fixed_block_sends_large_and_over_aligned_requests_to_the_fallback(vo
     void *a = th_alloc(&h, 2049, 8), *b = th_alloc(&h, 16, 4096), *c = th_alloc(&h, 2048, 2048);
     assert_int_equal(fb()->large_live, 2);
     assert_int_equal(fb()->owned[8], 1); /* 2048 is still a class */
-    assert_int_equal(fb()->fallback.live, 3);
+    assert_int_equal(fb()->fallback.counts.live, 3);
     allocator_check(&h.a);
     th_free(&h, b, 16, 4096);
     assert_int_equal(fb()->large_live, 1);
@@ -101,7 +101,7 @@ static void fixed_block_returns_everything_when_the_last_block_is_freed(void **s
     th_free(&h, c, 1000, 8);
     for (int k = 0; k < FIXED_BLOCK_CLASSES; k++)
         assert_int_equal(fb()->cached[k] + fb()->owned[k], 0);
-    assert_int_equal(fb()->fallback.live, 0);
+    assert_int_equal(fb()->fallback.counts.live, 0);
     assert_int_equal(th_stats(&h).largest_free_block, 64 * KIB);
     test_heap_close(&h);
 }
