@@ -16,9 +16,11 @@
  * Worst-case time (copying excluded):
  *   small alloc/dealloc/realloc: O(1) on the fast path (a list pop or
  *   push); the slow path (a look at SEGFIT_ALIGNED_SCAN blocks of the list
- *   for a more aligned request, a new run, or at the heap's end, splitting a
- *   block of a larger class) is bounded by SEGFIT_CLASSES O(1) steps and
- *   three back-end searches, independent of the number of blocks.
+ *   for a more aligned request, a new run, or splitting a block of a larger
+ *   class: at the heap's end, or anywhere once the lists hold
+ *   1/SEGFIT_SPLIT_CACHED_DIV of the bytes in use) is bounded by
+ *   2 * SEGFIT_CLASSES O(1) steps and three back-end searches, independent
+ *   of the number of blocks.
  *   large alloc, dealloc, realloc in place, extend: O(1), as TLSF (at most
  *   4 blocks looked at in one list, two merges, two splits).
  *   The reclaim pass: O(n + h/512 + b) with a bitmap the back end lends,
