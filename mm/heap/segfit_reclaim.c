@@ -153,12 +153,14 @@ static struct tlsf_block *reclaim_range(struct segfit_heap *s, struct tlsf_block
         return r;
     }
     struct tlsf_block *next = tlsf_block_next(r), *f = r, *rest = NULL;
+    s->run_bytes -= hi - lo; /* the pieces that stay runs are added back */
     if (a != lo) {
         push_range(s, a, front - a); /* stays in r */
         f = (struct tlsf_block *)front;
         f->prev_phys = r;
         tlsf_block_set_size(r, front - lo);
         s->runs++;
+        s->run_bytes += front - lo;
     }
     if (e != hi) {
         rest = (struct tlsf_block *)(back - TLSF_HEADER);
@@ -167,6 +169,7 @@ static struct tlsf_block *reclaim_range(struct segfit_heap *s, struct tlsf_block
         next->prev_phys = rest;
         push_range(s, back, e - back); /* in the new piece */
         s->runs++;
+        s->run_bytes += hi - back;
     } else {
         next->prev_phys = f;
     }
@@ -326,23 +329,12 @@ static void reclaim_sorted(struct segfit_heap *s)
         panic("segfit: cached small block %p lies past the heap", (void *)k);
 }
 
-/* The runs' payload bytes, counted again after a pass cut them. */
-static size_t count_run_bytes(const struct segfit_heap *s)
-{
-    size_t bytes = 0;
-    for (const struct tlsf_block *b = s->be.first; b != s->be.sentinel; b = tlsf_block_next(b))
-        if (segfit_is_run(b))
-            bytes += tlsf_block_size(b);
-    return bytes;
-}
-
 /* The reclaim pass: retires the current run (its tail is free memory too),
  * then gives every long enough range of cached blocks back to the back end
  * (see above): with a bitmap when the back end can lend one (O(n) for n
  * cached blocks, plus a scan of heap/512 words), else by sorting the cached
- * blocks (O(n log n), no memory). Either walks the back end's blocks once,
- * and once more to count the runs' bytes. true if there was anything to
- * reclaim. */
+ * blocks (O(n log n), no memory). Either walks the back end's blocks once.
+ * true if there was anything to reclaim. */
 bool segfit_reclaim_cached(struct segfit_heap *s)
 {
     bool any = s->run != NULL || any_cached(s);
@@ -355,6 +347,5 @@ bool segfit_reclaim_cached(struct segfit_heap *s)
     }
     if (!reclaim_with_bitmap(s))
         reclaim_sorted(s);
-    s->run_bytes = count_run_bytes(s);
     return true;
 }
