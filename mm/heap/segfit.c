@@ -135,20 +135,23 @@ static bool reclaim(struct segfit_heap *s)
     return s->counts.live == 0 ? reclaim_if_empty(s) : segfit_reclaim_cached(s);
 }
 
-/* A cached class-c block at `align`: one of the first SEGFIT_ALIGNED_SCAN
- * blocks of its list (the head, if `align` is the class's own alignment). */
+/* A cached class-c block at `align` (a power of two): one of the first
+ * SEGFIT_ALIGNED_SCAN blocks of its list (the head, if `align` is the
+ * class's own alignment). */
 static struct segfit_small *take_cached(struct segfit_heap *s, size_t c, size_t align)
 {
     struct segfit_small **link = &s->lists[c];
     for (int i = 0; *link != NULL && i < SEGFIT_ALIGNED_SCAN; i++, link = &(*link)->next) {
         struct segfit_small *b = *link;
-        if ((uintptr_t)b % align == 0) {
+        if (((uintptr_t)b & (align - 1)) == 0) {
             *link = b->next;
             return b;
         }
     }
     return NULL;
 }
+
+static void *small_refill(struct segfit_heap *s, size_t c, size_t align);
 
 /* A class-c block at `align` (a multiple of the class alignment): a cached
  * one, else carved from the current run, a new run, or (at the heap's end)
@@ -161,6 +164,15 @@ static void *small_alloc_slow(struct segfit_heap *s, size_t c, size_t align)
     uintptr_t p = carve(s, c, align);
     if (p != 0)
         return (void *)p;
+    return small_refill(s, c, align);
+}
+
+/* small_alloc_slow() once neither the list nor the current run serves: a
+ * new run, or a larger cached block split. */
+static void *small_refill(struct segfit_heap *s, size_t c, size_t align)
+{
+    struct segfit_small *h;
+    uintptr_t p;
     /* A larger cached block, split, serves before a new run is taken
      * anywhere once the lists hold enough to be worth looking in; first,
      * unless a reclaim pass may be due (below), which would do better. */
@@ -230,13 +242,16 @@ static void *large_alloc(struct segfit_heap *s, struct layout l)
     return (void *)tlsf_block_payload(b);
 }
 
-__attribute__((noinline)) static void *alloc_slow(struct segfit_heap *s, struct layout l)
+/* alloc_slow() once the list cannot serve: a block carved from the
+ * current run, else small_refill(), else the same after a reclaim pass;
+ * counts the block. Out of line, so that alloc_slow saves no registers
+ * for it. */
+__attribute__((noinline)) static void *alloc_refill(struct segfit_heap *s, struct layout l,
+                                                    size_t c, size_t align)
 {
-    if (!is_small(l))
-        return large_alloc(s, l);
-    size_t c = class_of(l.size);
-    size_t align = l.align > class_align(c) ? l.align : class_align(c);
-    void *p = small_alloc_slow(s, c, align);
+    void *p = (void *)carve(s, c, align);
+    if (p == NULL)
+        p = small_refill(s, c, align);
     if (p == NULL && reclaim(s))
         p = small_alloc_slow(s, c, align);
     if (p != NULL)
@@ -244,25 +259,48 @@ __attribute__((noinline)) static void *alloc_slow(struct segfit_heap *s, struct 
     return p;
 }
 
-/* Fast path: pop the class list, when its blocks are aligned enough. */
+/* What the fast path leaves: large requests, and small ones that the head
+ * of their list cannot serve (empty, or not aligned enough). */
+__attribute__((noinline)) static void *alloc_slow(struct segfit_heap *s, struct layout l)
+{
+    if (!is_small(l))
+        return large_alloc(s, l);
+    size_t c = class_of(l.size);
+    size_t align = l.align > class_align(c) ? l.align : class_align(c);
+    void *p = take_cached(s, c, align);
+    if (p == NULL)
+        return alloc_refill(s, l, c, align);
+    heap_counts_alloc(&s->counts, l.size);
+    return p;
+}
+
+/* The head of class c's list, popped, if it serves a small request
+ * aligned to `align`; else NULL. Every block of the list has the class's
+ * alignment, at least SEGFIT_QUANTUM, so the common request aligned to at
+ * most that takes the head without a test; a more aligned one takes it if
+ * it happens to be aligned enough, as take_cached() would. NULL for an
+ * alignment above SEGFIT_SMALL_ALIGN, which is not small. */
+static inline struct segfit_small *pop_head(struct segfit_heap *s, size_t c, size_t align)
+{
+    struct segfit_small *b = s->lists[c];
+    if (b == NULL || (align > SEGFIT_QUANTUM &&
+                      (align > SEGFIT_SMALL_ALIGN || ((uintptr_t)b & (align - 1)) != 0)))
+        return NULL;
+    s->lists[c] = b->next;
+    return b;
+}
+
+/* Fast path: pop the class list. */
 static void *segfit_alloc(void *self, struct layout l)
 {
     struct segfit_heap *s = self;
-    size_t c = class_of(l.size);
-    /* align <= SEGFIT_QUANTUM implies align <= class_align(c); it is tested first because
-     * it is the common case and cheaper. */
     if (l.size > SEGFIT_SMALL_MAX)
         return large_alloc(s, l);
-    if (l.align <= SEGFIT_QUANTUM || l.align <= class_align(c)) {
-        struct segfit_small **head = &s->lists[c];
-        struct segfit_small *b = *head;
-        if (b != NULL) {
-            *head = b->next;
-            heap_counts_alloc(&s->counts, l.size);
-            return b;
-        }
-    }
-    return alloc_slow(s, l);
+    struct segfit_small *b = pop_head(s, class_of(l.size), l.align);
+    if (b == NULL)
+        return alloc_slow(s, l);
+    heap_counts_alloc(&s->counts, l.size);
+    return b;
 }
 
 __attribute__((noinline)) static void large_dealloc(struct segfit_heap *s, void *ptr,
@@ -292,26 +330,26 @@ static void segfit_dealloc(void *self, void *ptr, struct layout l)
 
 /* Small to small without moving: same class, a shorter class (the tail goes
  * on the lists), or growing at the top of the current run, as long as the
- * block has the new class's alignment. NULL if none applies. */
-static void *small_realloc_in_place(struct segfit_heap *s, void *ptr, struct layout l,
-                                    size_t new_size)
+ * block has the new class's alignment. false, nothing changed, if none
+ * applies. */
+static bool small_realloc_in_place(struct segfit_heap *s, void *ptr, struct layout l,
+                                   size_t new_size)
 {
     uintptr_t p = (uintptr_t)ptr;
     size_t c = class_of(new_size);
     size_t have = class_bytes(class_of(l.size)), want = class_bytes(c);
-    if (p % class_align(c) != 0)
-        return NULL;
     if (want <= have) {
+        if ((p & (class_align(c) - 1)) != 0)
+            return false;
         push_range(s, p + want, have - want);
-        heap_counts_resize(&s->counts, l.size, new_size);
-        return ptr;
-    }
-    if (p + have == s->bump && want - have <= s->bump_end - s->bump) {
+    } else {
+        if (p + have != s->bump || want - have > s->bump_end - s->bump ||
+            (p & (class_align(c) - 1)) != 0)
+            return false;
         s->bump += want - have;
-        heap_counts_resize(&s->counts, l.size, new_size);
-        return ptr;
     }
-    return NULL;
+    heap_counts_resize(&s->counts, l.size, new_size);
+    return true;
 }
 
 /* A large block that neither resizing nor moving could place: once more
@@ -350,24 +388,64 @@ static void *large_realloc(struct segfit_heap *s, void *ptr, struct layout l, si
     return (void *)tlsf_block_payload(r);
 }
 
+/* A block moved to `nl`: a new block, the bytes both hold copied, the
+ * old block freed. NULL, the old block left live, if none can be had. */
+static void *realloc_move(struct segfit_heap *s, void *ptr, struct layout l, struct layout nl)
+{
+    void *q = is_small(nl) ? segfit_alloc(s, nl) : large_alloc(s, nl);
+    if (q == NULL)
+        return NULL;
+    memcpy(q, ptr, l.size < nl.size ? l.size : nl.size);
+    segfit_dealloc(s, ptr, l);
+    return q;
+}
+
+/* realloc_move() from small to small, with segfit_alloc()'s fast path
+ * inline and segfit_dealloc()'s. */
+static void *small_move(struct segfit_heap *s, void *ptr, struct layout l, size_t new_size)
+{
+    struct layout nl = {.size = new_size, .align = l.align};
+    void *q = pop_head(s, class_of(new_size), l.align);
+    if (q != NULL)
+        heap_counts_alloc(&s->counts, new_size);
+    else if ((q = alloc_slow(s, nl)) == NULL)
+        return NULL;
+    q = memcpy(q, ptr, l.size < new_size ? l.size : new_size);
+    struct segfit_small *b = ptr, **head = &s->lists[class_of(l.size)];
+    b->next = *head;
+    *head = b;
+    heap_counts_free(&s->counts, l.size);
+    return q;
+}
+
+/* Small to small: in place when it can, else moved. Out of line, so that
+ * it saves no registers for the large paths. */
+__attribute__((noinline)) static void *small_realloc(struct segfit_heap *s, void *ptr,
+                                                     struct layout l, size_t new_size)
+{
+    if (small_realloc_in_place(s, ptr, l, new_size))
+        return ptr;
+    return small_move(s, ptr, l, new_size);
+}
+
+/* Large to large, out of line for the same reason. */
+__attribute__((noinline)) static void *realloc_large(struct segfit_heap *s, void *ptr,
+                                                     struct layout l, size_t new_size)
+{
+    return large_realloc(s, ptr, l, new_size);
+}
+
+/* A dispatch of tail calls, so that no path saves registers for another. */
 static void *segfit_realloc(void *self, void *ptr, struct layout l, size_t new_size)
 {
     struct segfit_heap *s = self;
     struct layout nl = {.size = new_size, .align = l.align};
     bool small_old = is_small(l), small_new = is_small(nl);
-    if (small_old && small_new) {
-        void *q = small_realloc_in_place(s, ptr, l, new_size);
-        if (q != NULL)
-            return q;
-    } else if (!small_old && !small_new) {
-        return large_realloc(s, ptr, l, new_size);
-    }
-    void *q = small_new ? segfit_alloc(s, nl) : large_alloc(s, nl);
-    if (q == NULL)
-        return NULL;
-    memcpy(q, ptr, l.size < new_size ? l.size : new_size);
-    segfit_dealloc(s, ptr, l);
-    return q;
+    if (small_old && small_new)
+        return small_realloc(s, ptr, l, new_size);
+    if (!small_old && !small_new)
+        return realloc_large(s, ptr, l, new_size);
+    return realloc_move(s, ptr, l, nl);
 }
 
 /* ==== Region management ================================================== */
