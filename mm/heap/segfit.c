@@ -389,8 +389,10 @@ static void *large_realloc(struct segfit_heap *s, void *ptr, struct layout l, si
 }
 
 /* A block moved to `nl`: a new block, the bytes both hold copied, the
- * old block freed. NULL, the old block left live, if none can be had. */
-static void *realloc_move(struct segfit_heap *s, void *ptr, struct layout l, struct layout nl)
+ * old block freed. NULL, the old block left live, if none can be had. Out
+ * of line, as the other paths of segfit_realloc(). */
+__attribute__((noinline)) static void *realloc_move(struct segfit_heap *s, void *ptr,
+                                                    struct layout l, struct layout nl)
 {
     void *q = is_small(nl) ? segfit_alloc(s, nl) : large_alloc(s, nl);
     if (q == NULL)
@@ -401,8 +403,10 @@ static void *realloc_move(struct segfit_heap *s, void *ptr, struct layout l, str
 }
 
 /* realloc_move() from small to small, with segfit_alloc()'s fast path
- * inline and segfit_dealloc()'s. */
-static void *small_move(struct segfit_heap *s, void *ptr, struct layout l, size_t new_size)
+ * inline and segfit_dealloc()'s. Out of line, so that small_realloc()
+ * saves no registers for it. */
+__attribute__((noinline)) static void *small_move(struct segfit_heap *s, void *ptr, struct layout l,
+                                                  size_t new_size)
 {
     struct layout nl = {.size = new_size, .align = l.align};
     void *q = pop_head(s, class_of(new_size), l.align);

@@ -140,9 +140,10 @@ static struct cached *take_range(struct cached *k, uintptr_t *end)
  * unless it ends it), else
  * put back on the class lists. Returns the block holding the rest of the
  * run (the run, or the piece after the range) or, if the range ended it,
- * the released block. */
-static struct tlsf_block *reclaim_range(struct segfit_heap *s, struct tlsf_block *r, uintptr_t a,
-                                        uintptr_t e)
+ * the released block. Out of line: most ranges are short, and
+ * reclaim_range() puts them back without it. */
+__attribute__((noinline)) static struct tlsf_block *
+release_range(struct segfit_heap *s, struct tlsf_block *r, uintptr_t a, uintptr_t e)
 {
     uintptr_t lo = tlsf_block_payload(r), hi = (uintptr_t)tlsf_block_next(r);
     uintptr_t front = (a + TLSF_GRANULE - 1) & ~(uintptr_t)(TLSF_GRANULE - 1),
@@ -179,6 +180,19 @@ static struct tlsf_block *reclaim_range(struct segfit_heap *s, struct tlsf_block
     return rest != NULL ? rest : f;
 }
 
+/* release_range(), which a range shorter than SEGFIT_RECLAIM_MIN bytes
+ * skips (it goes back on the class lists) unless it is the whole run. */
+static struct tlsf_block *reclaim_range(struct segfit_heap *s, struct tlsf_block *r, uintptr_t a,
+                                        uintptr_t e)
+{
+    if (e - a < SEGFIT_RECLAIM_MIN &&
+        (a != tlsf_block_payload(r) || e != (uintptr_t)tlsf_block_next(r))) {
+        push_range(s, a, e - a);
+        return r;
+    }
+    return release_range(s, r, a, e);
+}
+
 /* ---- Finding the ranges: a bitmap of the heap --------------------------------- */
 
 /* When the back end can lend the memory, the cached blocks are marked in a
@@ -193,36 +207,44 @@ struct marks {
     size_t nbits;
 };
 
-/* Marks quanta [first, first + n) a word at a time; false, with the bitmap
- * partly marked, if one of them already was (the caller panics). */
+/* Marks the quanta of [p, p + bytes) a word at a time; false, with the
+ * bitmap partly marked, if one of them already was (the caller panics). */
 static bool mark_test_and_set(struct marks *m, uintptr_t p, size_t bytes)
 {
-    size_t i = (p - m->lo) / SEGFIT_QUANTUM, end = i + bytes / SEGFIT_QUANTUM;
-    while (i < end) {
-        size_t shift = i % 64, span = end - i < 64 - shift ? end - i : 64 - shift;
-        uint64_t mask = (span == 64 ? ~(uint64_t)0 : ((uint64_t)1 << span) - 1) << shift;
-        if (m->bits[i / 64] & mask)
+    size_t i = (p - m->lo) / SEGFIT_QUANTUM, n = bytes / SEGFIT_QUANTUM;
+    uint64_t *w = &m->bits[i / 64];
+    size_t shift = i % 64;
+    for (;;) {
+        size_t span = n < 64 - shift ? n : 64 - shift; /* 1 to 64 */
+        uint64_t mask = (~(uint64_t)0 >> (64 - span)) << shift;
+        if (*w & mask)
             return false;
-        m->bits[i / 64] |= mask;
-        i += span;
+        *w |= mask;
+        n -= span;
+        if (n == 0)
+            return true;
+        w++;
+        shift = 0;
     }
-    return true;
 }
 
 /* Empties every class list into the bitmap. Panics on a block outside the
  * heap, or met twice or overlapping another (a cycle, a double free). */
 static void mark_cached(struct segfit_heap *s, struct marks *m)
 {
-    uintptr_t hi = m->lo + m->nbits * SEGFIT_QUANTUM;
+    size_t span = m->nbits * SEGFIT_QUANTUM;
     for (size_t c = 0; c < SEGFIT_CLASSES; c++) {
         size_t bytes = class_bytes(c);
         struct segfit_small *b = s->lists[c];
         s->lists[c] = NULL;
+        if (b != NULL && bytes > span)
+            panic("segfit: class %zu list holds %p, outside the heap", bytes, (void *)b);
+        size_t last = span - bytes; /* the highest offset of a block in the heap */
         for (; b != NULL; b = b->next) {
-            uintptr_t p = (uintptr_t)b;
-            if (p % SEGFIT_QUANTUM != 0 || p < m->lo || p >= hi || bytes > hi - p)
+            size_t off = (uintptr_t)b - m->lo;
+            if (off % SEGFIT_QUANTUM != 0 || off > last)
                 panic("segfit: class %zu list holds %p, outside the heap", bytes, (void *)b);
-            if (!mark_test_and_set(m, p, bytes))
+            if (!mark_test_and_set(m, (uintptr_t)b, bytes))
                 panic("segfit: cached small block %p met twice (double free?)", (void *)b);
         }
     }
