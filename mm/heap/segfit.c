@@ -313,16 +313,22 @@ __attribute__((noinline)) static void large_dealloc(struct segfit_heap *s, void 
     tlsf_core_release(&s->be, b);
 }
 
+/* Puts the small block `ptr` of `size` bytes (its layout.size) on its
+ * class list and uncounts it. */
+static inline void free_small(struct segfit_heap *s, void *ptr, size_t size)
+{
+    struct segfit_small *b = ptr, **head = &s->lists[class_of(size)];
+    b->next = *head;
+    *head = b;
+    heap_counts_free(&s->counts, size);
+}
+
 /* Fast path: push on the class list. */
 static void segfit_dealloc(void *self, void *ptr, struct layout l)
 {
     struct segfit_heap *s = self;
     if (is_small(l)) {
-        size_t c = class_of(l.size);
-        struct segfit_small *b = ptr, **head = &s->lists[c];
-        b->next = *head;
-        *head = b;
-        heap_counts_free(&s->counts, l.size);
+        free_small(s, ptr, l.size);
         return;
     }
     large_dealloc(s, ptr, l);
@@ -388,22 +394,34 @@ static void *large_realloc(struct segfit_heap *s, void *ptr, struct layout l, si
     return (void *)tlsf_block_payload(r);
 }
 
-/* A block moved to `nl`: a new block, the bytes both hold copied, the
- * old block freed. NULL, the old block left live, if none can be had. Out
- * of line, as the other paths of segfit_realloc(). */
-__attribute__((noinline)) static void *realloc_move(struct segfit_heap *s, void *ptr,
-                                                    struct layout l, struct layout nl)
+/* Moves between the front end and the back end: a new block, the bytes
+ * both hold copied (all of the smaller, small one), the old block freed.
+ * NULL, the old block left live, if none can be had. Out of line, as the
+ * other paths of segfit_realloc(). */
+__attribute__((noinline)) static void *small_to_large(struct segfit_heap *s, void *ptr,
+                                                      struct layout l, size_t new_size)
 {
-    void *q = is_small(nl) ? segfit_alloc(s, nl) : large_alloc(s, nl);
+    void *q = large_alloc(s, (struct layout){.size = new_size, .align = l.align});
     if (q == NULL)
         return NULL;
-    memcpy(q, ptr, l.size < nl.size ? l.size : nl.size);
-    segfit_dealloc(s, ptr, l);
+    q = memcpy(q, ptr, l.size);
+    free_small(s, ptr, l.size);
     return q;
 }
 
-/* realloc_move() from small to small, with segfit_alloc()'s fast path
- * inline and segfit_dealloc()'s. Out of line, so that small_realloc()
+__attribute__((noinline)) static void *large_to_small(struct segfit_heap *s, void *ptr,
+                                                      struct layout l, size_t new_size)
+{
+    void *q = segfit_alloc(s, (struct layout){.size = new_size, .align = l.align});
+    if (q == NULL)
+        return NULL;
+    q = memcpy(q, ptr, new_size);
+    large_dealloc(s, ptr, l);
+    return q;
+}
+
+/* A small block moved to another class: segfit_alloc()'s fast path and
+ * segfit_dealloc()'s around the copy. Out of line, so that small_realloc()
  * saves no registers for it. */
 __attribute__((noinline)) static void *small_move(struct segfit_heap *s, void *ptr, struct layout l,
                                                   size_t new_size)
@@ -415,10 +433,7 @@ __attribute__((noinline)) static void *small_move(struct segfit_heap *s, void *p
     else if ((q = alloc_slow(s, nl)) == NULL)
         return NULL;
     q = memcpy(q, ptr, l.size < new_size ? l.size : new_size);
-    struct segfit_small *b = ptr, **head = &s->lists[class_of(l.size)];
-    b->next = *head;
-    *head = b;
-    heap_counts_free(&s->counts, l.size);
+    free_small(s, ptr, l.size);
     return q;
 }
 
@@ -439,17 +454,18 @@ __attribute__((noinline)) static void *realloc_large(struct segfit_heap *s, void
     return large_realloc(s, ptr, l, new_size);
 }
 
-/* A dispatch of tail calls, so that no path saves registers for another. */
+/* A dispatch of tail calls, so that no path saves registers for another.
+ * Old and new block share the alignment, so they differ in kind only by
+ * size. */
 static void *segfit_realloc(void *self, void *ptr, struct layout l, size_t new_size)
 {
     struct segfit_heap *s = self;
-    struct layout nl = {.size = new_size, .align = l.align};
-    bool small_old = is_small(l), small_new = is_small(nl);
-    if (small_old && small_new)
-        return small_realloc(s, ptr, l, new_size);
-    if (!small_old && !small_new)
+    bool small_old = is_small(l), small_new = new_size <= SEGFIT_SMALL_MAX && small_old;
+    if (small_old)
+        return small_new ? small_realloc(s, ptr, l, new_size) : small_to_large(s, ptr, l, new_size);
+    if (new_size > SEGFIT_SMALL_MAX || l.align > SEGFIT_SMALL_ALIGN)
         return realloc_large(s, ptr, l, new_size);
-    return realloc_move(s, ptr, l, nl);
+    return large_to_small(s, ptr, l, new_size);
 }
 
 /* ==== Region management ================================================== */
