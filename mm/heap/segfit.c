@@ -338,8 +338,8 @@ static void segfit_dealloc(void *self, void *ptr, struct layout l)
  * on the lists), or growing at the top of the current run, as long as the
  * block has the new class's alignment. false, nothing changed, if none
  * applies. */
-static bool small_realloc_in_place(struct segfit_heap *s, void *ptr, struct layout l,
-                                   size_t new_size)
+static inline bool small_realloc_in_place(struct segfit_heap *s, void *ptr, struct layout l,
+                                          size_t new_size)
 {
     uintptr_t p = (uintptr_t)ptr;
     size_t c = class_of(new_size);
@@ -437,14 +437,26 @@ __attribute__((noinline)) static void *small_move(struct segfit_heap *s, void *p
     return q;
 }
 
-/* Small to small: in place when it can, else moved. Out of line, so that
- * it saves no registers for the large paths. */
-__attribute__((noinline)) static void *small_realloc(struct segfit_heap *s, void *ptr,
-                                                     struct layout l, size_t new_size)
+/* Small to small when the block may stay: in place if it can, else
+ * moved. */
+__attribute__((noinline)) static void *small_resize(struct segfit_heap *s, void *ptr,
+                                                    struct layout l, size_t new_size)
 {
     if (small_realloc_in_place(s, ptr, l, new_size))
         return ptr;
     return small_move(s, ptr, l, new_size);
+}
+
+/* Small to small. Most grow a block that is not at the top of the current
+ * run, which moves: decided here, before anything that saves registers.
+ * Out of line, so that it saves no registers for the large paths. */
+__attribute__((noinline)) static void *small_realloc(struct segfit_heap *s, void *ptr,
+                                                     struct layout l, size_t new_size)
+{
+    size_t have = class_bytes(class_of(l.size)), want = class_bytes(class_of(new_size));
+    if (want > have && (uintptr_t)ptr + have != s->bump)
+        return small_move(s, ptr, l, new_size);
+    return small_resize(s, ptr, l, new_size);
 }
 
 /* Large to large, out of line for the same reason. */
