@@ -37,18 +37,16 @@ static inline bool better_fit(const struct tlsf_block *b, const struct tlsf_bloc
  * (two bit scans), else, the request being about to fail, the first
  * fitting block in the rest of its own list, so that a request for exactly
  * the largest free block succeeds however long that list is. */
-static struct tlsf_block *find_fit(struct tlsf_core *c, size_t size)
+__attribute__((always_inline)) static inline struct tlsf_block *find_fit(struct tlsf_core *c,
+                                                                         size_t size)
 {
-    unsigned fl, sl;
-    mapping_insert(size, &fl, &sl);
-    struct tlsf_block *best = NULL, *b = c->blocks[fl][sl];
+    struct tlsf_block *best = NULL, *b = *list_head(c, mapping_index(size));
     for (int n = 0; b != NULL && n < TLSF_FIT_SCAN; n++, b = b->next_free)
         if (better_fit(b, best, size))
             best = b;
     if (best != NULL)
         return best;
-    mapping_search(size, &fl, &sl);
-    best = search_suitable_block(c, &fl, &sl);
+    best = search_suitable_block(c, mapping_search(size));
     return best != NULL ? best : first_fit(b, size);
 }
 
@@ -74,18 +72,32 @@ static struct tlsf_block *align_front(struct tlsf_core *c, struct tlsf_block *b,
     return after;
 }
 
-struct tlsf_block *tlsf_core_alloc(struct tlsf_core *c, size_t size, size_t align)
+/* tlsf_core_alloc() above the natural alignment: a block with room for
+ * `size` bytes at any `align`-aligned payload in it, the front cut off.
+ * Out of line, so that the common path saves no registers for it. */
+__attribute__((noinline)) static struct tlsf_block *alloc_aligned(struct tlsf_core *c, size_t size,
+                                                                  size_t align)
 {
-    size_t search = size;
-    if (align > TLSF_GRANULE &&
-        (align > TLSF_BLOCK_MAX || !tlsf_adjust_size(size + align + TLSF_HEADER, &search)))
+    size_t search;
+    if (align > TLSF_BLOCK_MAX || !tlsf_adjust_size(size + align + TLSF_HEADER, &search))
         return NULL;
     struct tlsf_block *b = find_fit(c, search);
     if (b == NULL)
         return NULL;
     block_take(c, b);
+    b = align_front(c, b, align);
+    block_trim_free(c, b, size);
+    return b;
+}
+
+struct tlsf_block *tlsf_core_alloc(struct tlsf_core *c, size_t size, size_t align)
+{
     if (align > TLSF_GRANULE)
-        b = align_front(c, b, align);
+        return alloc_aligned(c, size, align);
+    struct tlsf_block *b = find_fit(c, size);
+    if (b == NULL)
+        return NULL;
+    block_take(c, b);
     block_trim_free(c, b, size);
     return b;
 }
