@@ -122,7 +122,7 @@ static struct tlsf_block *slide_down(struct tlsf_core *c, struct tlsf_block *b, 
                                      size_t align, size_t copy)
 {
     struct tlsf_block *prev = b->prev_phys, *next = tlsf_block_next(b);
-    if (prev == NULL || !tlsf_block_is_free(prev) || tlsf_block_payload(prev) % align != 0)
+    if (prev == NULL || !tlsf_block_is_free(prev) || (tlsf_block_payload(prev) & (align - 1)) != 0)
         return NULL;
     size_t total = tlsf_block_size(prev) + TLSF_HEADER + tlsf_block_size(b);
     if (tlsf_block_is_free(next))
@@ -167,8 +167,10 @@ static struct tlsf_block *shrink_by_moving(struct tlsf_core *c, struct tlsf_bloc
     return f;
 }
 
-struct tlsf_block *tlsf_core_resize(struct tlsf_core *c, struct tlsf_block *b, size_t size,
-                                    size_t align, size_t copy)
+/* tlsf_core_realloc() without allocating elsewhere; NULL, changing
+ * nothing, when only a move can do it. */
+static inline struct tlsf_block *resize(struct tlsf_core *c, struct tlsf_block *b, size_t size,
+                                        size_t align, size_t copy)
 {
     if (size <= tlsf_block_size(b)) {
         struct tlsf_block *moved = shrink_by_moving(c, b, size, align, copy);
@@ -187,8 +189,9 @@ struct tlsf_block *tlsf_core_resize(struct tlsf_core *c, struct tlsf_block *b, s
     return slide_down(c, b, size, align < TLSF_GRANULE ? TLSF_GRANULE : align, copy);
 }
 
-struct tlsf_block *tlsf_core_move(struct tlsf_core *c, struct tlsf_block *b, size_t size,
-                                  size_t align, size_t copy)
+/* Moves used block `b` to a new block (see tlsf_core_realloc()). */
+static inline struct tlsf_block *move(struct tlsf_core *c, struct tlsf_block *b, size_t size,
+                                      size_t align, size_t copy)
 {
     struct tlsf_block *r = tlsf_core_alloc(c, size, align);
     if (r == NULL)
@@ -196,4 +199,11 @@ struct tlsf_block *tlsf_core_move(struct tlsf_core *c, struct tlsf_block *b, siz
     memcpy((void *)tlsf_block_payload(r), (void *)tlsf_block_payload(b), copy);
     tlsf_core_release(c, b);
     return r;
+}
+
+struct tlsf_block *tlsf_core_realloc(struct tlsf_core *c, struct tlsf_block *b, size_t size,
+                                     size_t align, size_t copy)
+{
+    struct tlsf_block *r = resize(c, b, size, align, copy);
+    return r != NULL ? r : move(c, b, size, align, copy);
 }
