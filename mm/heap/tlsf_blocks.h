@@ -36,24 +36,24 @@ _Static_assert(TLSF_FL_COUNT < 64, "fl_bitmap is 64 bits");
  * floor(log2(size)) - 8 and sl = the 5 bits after the top one. Sizes below
  * TLSF_SMALL_SIZE take the shift of the first level above them, which maps
  * them to their 16-byte step, so no branch tells the two apart. */
-static inline unsigned mapping_index(size_t size)
+static inline size_t mapping_index(size_t size)
 {
     unsigned t = 63 ^ (unsigned)__builtin_clzll(size | TLSF_SMALL_SIZE); /* >= TLSF_FL_SHIFT */
-    return (unsigned)(size >> (t - TLSF_SL_SHIFT)) + ((t - TLSF_FL_SHIFT) << TLSF_SL_SHIFT);
+    return (size >> (t - TLSF_SL_SHIFT)) + ((size_t)(t - TLSF_FL_SHIFT) << TLSF_SL_SHIFT);
 }
 
 /* mapping_index() as its two levels. */
 static inline void mapping_insert(size_t size, unsigned *fl, unsigned *sl)
 {
-    unsigned i = mapping_index(size);
-    *fl = i / TLSF_SL_COUNT;
-    *sl = i % TLSF_SL_COUNT;
+    size_t i = mapping_index(size);
+    *fl = (unsigned)(i / TLSF_SL_COUNT);
+    *sl = (unsigned)(i % TLSF_SL_COUNT);
 }
 
 /* The index of the first list whose every block holds `size` bytes: the
  * size rounded up to the next list's lower bound, then mapped. Its first
  * level reaches TLSF_FL_COUNT when no list can. */
-static inline unsigned mapping_search(size_t size)
+static inline size_t mapping_search(size_t size)
 {
     unsigned t = 63 ^ (unsigned)__builtin_clzll(size | TLSF_SMALL_SIZE);
     return mapping_index(size + ((size_t)1 << (t - TLSF_SL_SHIFT)) - 1);
@@ -61,7 +61,7 @@ static inline unsigned mapping_search(size_t size)
 
 /* The head of list `i` (a mapping_index() value): the rows of blocks[][]
  * are contiguous, so the flat index addresses it directly. */
-static inline struct tlsf_block **list_head(struct tlsf_core *c, unsigned i)
+static inline struct tlsf_block **list_head(struct tlsf_core *c, size_t i)
 {
     return (struct tlsf_block **)c->blocks + i;
 }
@@ -71,9 +71,9 @@ static inline struct tlsf_block **list_head(struct tlsf_core *c, unsigned i)
 /* The head of the first non-empty list at or after list `i` (a
  * mapping_search() value) in size order (two bit scans); NULL if every
  * such list is empty. */
-static inline struct tlsf_block *search_suitable_block(const struct tlsf_core *c, unsigned i)
+static inline struct tlsf_block *search_suitable_block(const struct tlsf_core *c, size_t i)
 {
-    unsigned fl = i / TLSF_SL_COUNT, sl = i % TLSF_SL_COUNT;
+    unsigned fl = (unsigned)(i / TLSF_SL_COUNT), sl = (unsigned)(i % TLSF_SL_COUNT);
     if (fl >= TLSF_FL_COUNT)
         return NULL;
     uint32_t sl_map = c->sl_bitmap[fl] & (~0u << sl);
@@ -96,7 +96,7 @@ static inline struct tlsf_block *search_suitable_block(const struct tlsf_core *c
 static inline void list_insert(struct tlsf_core *c, struct tlsf_block *b, size_t size)
 {
     TLSF_ASSERT(b->size == (size | TLSF_FREE));
-    unsigned i = mapping_index(size);
+    size_t i = mapping_index(size);
     struct tlsf_block **head = list_head(c, i), *h = *head;
     if (h == NULL) {
         c->sl_bitmap[i / TLSF_SL_COUNT] |= 1u << (i % TLSF_SL_COUNT);
