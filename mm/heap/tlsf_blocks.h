@@ -69,9 +69,9 @@ static inline struct tlsf_block **list_head(struct tlsf_core *c, size_t i)
 /* ---- The lists -------------------------------------------------------------- */
 
 /* The head of the first non-empty list at or after list `i` (a
- * mapping_search() value) in size order (two bit scans); NULL if every
- * such list is empty. */
-static inline struct tlsf_block *search_suitable_block(const struct tlsf_core *c, size_t i)
+ * mapping_search() value) in size order (two bit scans), that list's index
+ * in *found; NULL if every such list is empty. */
+static inline struct tlsf_block *search_suitable_block(struct tlsf_core *c, size_t i, size_t *found)
 {
     unsigned fl = (unsigned)(i / TLSF_SL_COUNT), sl = (unsigned)(i % TLSF_SL_COUNT);
     if (fl >= TLSF_FL_COUNT)
@@ -84,7 +84,8 @@ static inline struct tlsf_block *search_suitable_block(const struct tlsf_core *c
         fl = (unsigned)__builtin_ctzll(fl_map);
         sl_map = c->sl_bitmap[fl];
     }
-    return c->blocks[fl][__builtin_ctz(sl_map)];
+    *found = (size_t)fl * TLSF_SL_COUNT + (size_t)__builtin_ctz(sl_map);
+    return *list_head(c, *found);
 }
 
 /* Lists free block `b` of `size` payload bytes (its size field already
@@ -112,6 +113,16 @@ static inline void list_insert(struct tlsf_core *c, struct tlsf_block *b, size_t
     *head = b;
 }
 
+/* List `i` just became empty: its bit goes, and its first level's bit
+ * when that was the level's last list. */
+static inline void list_emptied(struct tlsf_core *c, size_t i)
+{
+    uint32_t *sl_map = &c->sl_bitmap[i / TLSF_SL_COUNT];
+    *sl_map &= ~(1u << (i % TLSF_SL_COUNT));
+    if (*sl_map == 0)
+        c->fl_bitmap &= ~((uint64_t)1 << (i / TLSF_SL_COUNT));
+}
+
 /* Unlinks listed free block `b`, leaving free_bytes to the caller; when it
  * was the last of its list (its link is the list head and nothing
  * follows), that list's bits go. */
@@ -120,15 +131,23 @@ static inline void list_remove(struct tlsf_core *c, struct tlsf_block *b)
     TLSF_ASSERT(tlsf_block_is_free(b) && *b->link == b);
     struct tlsf_block *next = b->next_free, **link = b->link;
     *link = next;
-    if (next != NULL) {
+    if (next != NULL)
         next->link = link;
-    } else if ((uintptr_t)link - (uintptr_t)c->blocks < sizeof c->blocks) {
-        size_t i = (size_t)(link - (struct tlsf_block **)c->blocks);
-        unsigned fl = (unsigned)(i / TLSF_SL_COUNT), sl = (unsigned)(i % TLSF_SL_COUNT);
-        c->sl_bitmap[fl] &= ~(1u << sl);
-        if (c->sl_bitmap[fl] == 0)
-            c->fl_bitmap &= ~((uint64_t)1 << fl);
-    }
+    else if ((uintptr_t)link - (uintptr_t)c->blocks < sizeof c->blocks)
+        list_emptied(c, (size_t)(link - (struct tlsf_block **)c->blocks));
+}
+
+/* list_remove() of the head of list `i`, which search_suitable_block()
+ * found: neither its link nor the list's index need working out. */
+static inline void list_remove_head(struct tlsf_core *c, struct tlsf_block *b, size_t i)
+{
+    struct tlsf_block **head = list_head(c, i), *next = b->next_free;
+    TLSF_ASSERT(*head == b && b->link == head);
+    *head = next;
+    if (next != NULL)
+        next->link = head;
+    else
+        list_emptied(c, i);
 }
 
 /* Lists free block `b` (flags already FREE, not marked). */

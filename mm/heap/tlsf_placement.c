@@ -31,23 +31,39 @@ static inline bool better_fit(const struct tlsf_block *b, const struct tlsf_bloc
     return have < tlsf_block_size(best) || (have == tlsf_block_size(best) && b < best);
 }
 
+#define TLSF_NO_LIST SIZE_MAX /* find_fit(): the block is no list head it knows */
+
 /* Good fit, low addresses first: the best fit among the first
  * TLSF_FIT_SCAN blocks of the list `size` maps to (a close fit beats a
  * bigger block), else the head of the first list whose every block fits
- * (two bit scans), else, the request being about to fail, the first
- * fitting block in the rest of its own list, so that a request for exactly
- * the largest free block succeeds however long that list is. */
-__attribute__((always_inline)) static inline struct tlsf_block *find_fit(struct tlsf_core *c,
-                                                                         size_t size)
+ * (two bit scans; *head_of is then that list's index, else TLSF_NO_LIST),
+ * else, the request being about to fail, the first fitting block in the
+ * rest of its own list, so that a request for exactly the largest free
+ * block succeeds however long that list is. */
+__attribute__((always_inline)) static inline struct tlsf_block *
+find_fit(struct tlsf_core *c, size_t size, size_t *head_of)
 {
     struct tlsf_block *best = NULL, *b = *list_head(c, mapping_index(size));
+    *head_of = TLSF_NO_LIST;
     for (int n = 0; b != NULL && n < TLSF_FIT_SCAN; n++, b = b->next_free)
         if (better_fit(b, best, size))
             best = b;
     if (best != NULL)
         return best;
-    best = search_suitable_block(c, mapping_search(size));
+    best = search_suitable_block(c, mapping_search(size), head_of);
     return best != NULL ? best : first_fit(b, size);
+}
+
+/* Takes block `b`, which find_fit() returned with `head_of`, off its list
+ * for use: flags cleared. */
+static inline void take_fit(struct tlsf_core *c, struct tlsf_block *b, size_t head_of)
+{
+    if (head_of != TLSF_NO_LIST)
+        list_remove_head(c, b, head_of);
+    else
+        list_remove(c, b);
+    c->free_bytes -= tlsf_block_size(b);
+    b->size &= ~TLSF_FLAGS;
 }
 
 /* ---- Allocating ------------------------------------------------------------------ */
@@ -81,10 +97,11 @@ __attribute__((noinline)) static struct tlsf_block *alloc_aligned(struct tlsf_co
     size_t search;
     if (align > TLSF_BLOCK_MAX || !tlsf_adjust_size(size + align + TLSF_HEADER, &search))
         return NULL;
-    struct tlsf_block *b = find_fit(c, search);
+    size_t head_of;
+    struct tlsf_block *b = find_fit(c, search, &head_of);
     if (b == NULL)
         return NULL;
-    block_take(c, b);
+    take_fit(c, b, head_of);
     b = align_front(c, b, align);
     block_trim_free(c, b, size);
     return b;
@@ -94,20 +111,22 @@ struct tlsf_block *tlsf_core_alloc(struct tlsf_core *c, size_t size, size_t alig
 {
     if (align > TLSF_GRANULE)
         return alloc_aligned(c, size, align);
-    struct tlsf_block *b = find_fit(c, size);
+    size_t head_of;
+    struct tlsf_block *b = find_fit(c, size, &head_of);
     if (b == NULL)
         return NULL;
-    block_take(c, b);
+    take_fit(c, b, head_of);
     block_trim_free(c, b, size);
     return b;
 }
 
 struct tlsf_block *tlsf_core_alloc_up_to(struct tlsf_core *c, size_t min, size_t max)
 {
-    struct tlsf_block *b = find_fit(c, min);
+    size_t head_of;
+    struct tlsf_block *b = find_fit(c, min, &head_of);
     if (b == NULL)
         return NULL;
-    block_take(c, b);
+    take_fit(c, b, head_of);
     block_trim_free(c, b, tlsf_block_size(b) < max ? tlsf_block_size(b) : max);
     return b;
 }
@@ -157,10 +176,11 @@ static struct tlsf_block *shrink_by_moving(struct tlsf_core *c, struct tlsf_bloc
     if (tail < TLSF_SHRINK_MOVE_MIN || tlsf_block_is_free(tlsf_block_next(b)) ||
         align > TLSF_GRANULE || c->free_bytes > heap_bytes(c) / 2)
         return NULL;
-    struct tlsf_block *f = find_fit(c, size);
+    size_t head_of;
+    struct tlsf_block *f = find_fit(c, size, &head_of);
     if (f == NULL || tlsf_block_size(f) - size >= tail / 4)
         return NULL;
-    block_take(c, f);
+    take_fit(c, f, head_of);
     block_trim_free(c, f, size);
     memcpy((void *)tlsf_block_payload(f), (void *)tlsf_block_payload(b), copy);
     tlsf_core_release(c, b);
