@@ -27,6 +27,8 @@ _Static_assert(TLSF_HEADER == TLSF_GRANULE, "header must keep payloads 16-aligne
 _Static_assert(sizeof(struct tlsf_block) == TLSF_HEADER + TLSF_MIN_PAYLOAD,
                "free-list links must fit the payload");
 _Static_assert(TLSF_FL_COUNT < 64, "fl_bitmap is 64 bits");
+_Static_assert(TLSF_BLOCK_MAX % TLSF_GRANULE == 0,
+               "tlsf_adjust_size: the largest block is whole granules");
 
 /* ---- Mapping sizes to lists ---------------------------------------------- */
 

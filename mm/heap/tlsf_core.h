@@ -160,7 +160,13 @@ static inline struct tlsf_block *tlsf_block_next(const struct tlsf_block *b)
  * the minimum payload. false if that exceeds the largest block. */
 static inline bool tlsf_adjust_size(size_t size, size_t *out)
 {
-    return heap_round_size(size, TLSF_GRANULE, TLSF_MIN_PAYLOAD, out) && *out <= TLSF_BLOCK_MAX;
+    /* TLSF_BLOCK_MAX is whole granules: a size up to it rounds up to at
+     * most it, without overflow, so one test bounds both. */
+    if (size > TLSF_BLOCK_MAX)
+        return false;
+    *out = size < TLSF_MIN_PAYLOAD ? TLSF_MIN_PAYLOAD
+                                   : heap_align_down(size + TLSF_GRANULE - 1, TLSF_GRANULE);
+    return true;
 }
 
 /* ---- The region (tlsf_core.c) ---------------------------------------------- */
