@@ -213,15 +213,27 @@ static void *small_refill(struct segfit_heap *s, size_t c, size_t align)
 
 /* ==== The vtable ========================================================== */
 
-/* large_alloc() when the back end has no block: after giving back the
- * runs of an empty heap, or the cached small blocks. Out of line, so that
- * the common path saves no registers for it. */
-__attribute__((noinline, cold)) static struct tlsf_block *
-large_alloc_retry(struct segfit_heap *s, size_t size, size_t align)
+/* Counts large block `b`, just allocated for `l`, and returns its payload. */
+static void *large_count_alloc(struct segfit_heap *s, struct tlsf_block *b, struct layout l)
 {
-    if (reclaim_if_empty(s) || segfit_reclaim_cached(s))
-        return tlsf_core_alloc(&s->be, size, align);
-    return NULL;
+    s->large_live++;
+    s->large_bytes += l.size;
+    heap_counts_alloc(&s->counts, l.size);
+    return (void *)tlsf_block_payload(b);
+}
+
+/* large_alloc() when the back end has no block of `size` bytes (l.size
+ * adjusted): after giving back the runs of an empty heap, or the cached
+ * small blocks. Out of line and given only `l`, so that the common path
+ * keeps no more than counting needs across its call. */
+__attribute__((noinline, cold)) static void *large_alloc_retry(struct segfit_heap *s,
+                                                               struct layout l)
+{
+    size_t size;
+    if (!tlsf_adjust_size(l.size, &size) || (!reclaim_if_empty(s) && !segfit_reclaim_cached(s)))
+        return NULL;
+    struct tlsf_block *b = tlsf_core_alloc(&s->be, size, l.align);
+    return b != NULL ? large_count_alloc(s, b, l) : NULL;
 }
 
 /* A large block from the back end, after giving back the runs of an empty
@@ -233,13 +245,8 @@ static void *large_alloc(struct segfit_heap *s, struct layout l)
         return NULL;
     struct tlsf_block *b = tlsf_core_alloc(&s->be, size, l.align);
     if (b == NULL)
-        b = large_alloc_retry(s, size, l.align);
-    if (b == NULL)
-        return NULL;
-    s->large_live++;
-    s->large_bytes += l.size;
-    heap_counts_alloc(&s->counts, l.size);
-    return (void *)tlsf_block_payload(b);
+        return large_alloc_retry(s, l);
+    return large_count_alloc(s, b, l);
 }
 
 /* alloc_slow() once the list cannot serve: a block carved from the
@@ -368,23 +375,19 @@ large_resize_reclaiming(struct segfit_heap *s, struct tlsf_block *b, size_t size
 {
     if (!segfit_reclaim_cached(s))
         return NULL;
-    struct tlsf_block *r = tlsf_core_resize(&s->be, b, size, align, copy);
-    return r != NULL ? r : tlsf_core_move(&s->be, b, size, align, copy);
+    return tlsf_core_realloc(&s->be, b, size, align, copy);
 }
 
 /* Large to large: in place when the back end can (grow into a free
  * successor, shrink, slide down into a free predecessor, or shrink into
- * a snug free block: see tlsf_core_resize), else move (tlsf_core_move:
- * elsewhere, else down into its free neighbours). */
+ * a snug free block), else moved elsewhere: see tlsf_core_realloc. */
 static void *large_realloc(struct segfit_heap *s, void *ptr, struct layout l, size_t new_size)
 {
     struct tlsf_block *b = tlsf_core_live_block(&s->be, ptr, l.size, "segfit", "realloc");
     size_t size, copy = l.size < new_size ? l.size : new_size;
     if (!tlsf_adjust_size(new_size, &size))
         return NULL;
-    struct tlsf_block *r = tlsf_core_resize(&s->be, b, size, l.align, copy);
-    if (r == NULL)
-        r = tlsf_core_move(&s->be, b, size, l.align, copy);
+    struct tlsf_block *r = tlsf_core_realloc(&s->be, b, size, l.align, copy);
     if (r == NULL)
         r = large_resize_reclaiming(s, b, size, l.align, copy);
     if (r == NULL)

@@ -36,9 +36,9 @@ static void tlsf_dealloc(void *self, void *ptr, struct layout layout)
     tlsf_core_release(&s->core, b);
 }
 
-/* Without allocating elsewhere when the core can (see tlsf_core_resize:
+/* Without allocating elsewhere when the core can (see tlsf_core_realloc:
  * the block may still move, into its free neighbours), else moved by the
- * core (tlsf_core_move); NULL leaves the block untouched. */
+ * core; NULL leaves the block untouched. */
 static void *tlsf_realloc(void *self, void *ptr, struct layout layout, size_t new_size)
 {
     struct tlsf_heap *s = self;
@@ -46,9 +46,7 @@ static void *tlsf_realloc(void *self, void *ptr, struct layout layout, size_t ne
     size_t size, copy = layout.size < new_size ? layout.size : new_size;
     if (!tlsf_adjust_size(new_size, &size))
         return NULL;
-    struct tlsf_block *r = tlsf_core_resize(&s->core, b, size, layout.align, copy);
-    if (r == NULL)
-        r = tlsf_core_move(&s->core, b, size, layout.align, copy);
+    struct tlsf_block *r = tlsf_core_realloc(&s->core, b, size, layout.align, copy);
     if (r == NULL)
         return NULL;
     heap_counts_resize(&s->counts, layout.size, new_size);

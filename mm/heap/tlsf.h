@@ -5,7 +5,7 @@
  *   alloc    tlsf_core_alloc (good fit, low addresses first; aligned
  *            requests cut a free block off the front)
  *   dealloc  tlsf_core_release (immediate coalescing)
- *   realloc  tlsf_core_resize without allocating elsewhere (grow into a
+ *   realloc  tlsf_core_realloc: without allocating elsewhere (grow into a
  *            free successor, shrink, slide down into a free predecessor,
  *            or, once the heap is half full, shrink into a snug free
  *            block), else alloc + copy + dealloc

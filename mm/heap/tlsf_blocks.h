@@ -27,73 +27,83 @@ _Static_assert(TLSF_HEADER == TLSF_GRANULE, "header must keep payloads 16-aligne
 _Static_assert(sizeof(struct tlsf_block) == TLSF_HEADER + TLSF_MIN_PAYLOAD,
                "free-list links must fit the payload");
 _Static_assert(TLSF_FL_COUNT < 64, "fl_bitmap is 64 bits");
+_Static_assert(TLSF_BLOCK_MAX % TLSF_GRANULE == 0,
+               "tlsf_adjust_size: the largest block is whole granules");
 
 /* ---- Mapping sizes to lists ---------------------------------------------- */
 
-/* The list a free block of `size` payload bytes belongs to: sizes below
- * TLSF_SMALL_SIZE by 16-byte steps in fl 0, then fl = floor(log2(size)) - 8
- * and sl = the 5 bits after the top one. */
-static inline void mapping_insert(size_t size, unsigned *fl, unsigned *sl)
+/* The list a free block of `size` payload bytes belongs to, as one index
+ * into blocks[][] read as a flat array (fl * TLSF_SL_COUNT + sl): sizes
+ * below TLSF_SMALL_SIZE by 16-byte steps in fl 0, then fl =
+ * floor(log2(size)) - 8 and sl = the 5 bits after the top one. Sizes below
+ * TLSF_SMALL_SIZE take the shift of the first level above them, which maps
+ * them to their 16-byte step, so no branch tells the two apart. */
+static inline size_t mapping_index(size_t size)
 {
-    if (size < TLSF_SMALL_SIZE) {
-        *fl = 0;
-        *sl = (unsigned)(size >> TLSF_ALIGN_SHIFT);
-        return;
-    }
-    unsigned t = 63 ^ (unsigned)__builtin_clzll(size); /* floor(log2(size)) */
-    *fl = t - TLSF_FL_SHIFT + 1;
-    *sl = (unsigned)(size >> (t - TLSF_SL_SHIFT)) ^ TLSF_SL_COUNT;
+    unsigned t = 63 ^ (unsigned)__builtin_clzll(size | TLSF_SMALL_SIZE); /* >= TLSF_FL_SHIFT */
+    return (size >> (t - TLSF_SL_SHIFT)) + ((size_t)(t - TLSF_FL_SHIFT) << TLSF_SL_SHIFT);
 }
 
-/* The first list whose every block holds `size` bytes: the size rounded up
- * to the next list's lower bound, then mapped. fl reaches TLSF_FL_COUNT
- * when no list can. */
-static inline void mapping_search(size_t size, unsigned *fl, unsigned *sl)
+/* mapping_index() as its two levels. */
+static inline void mapping_insert(size_t size, unsigned *fl, unsigned *sl)
 {
-    if (size >= TLSF_SMALL_SIZE) {
-        unsigned t = 63 ^ (unsigned)__builtin_clzll(size);
-        size += ((size_t)1 << (t - TLSF_SL_SHIFT)) - 1;
-    }
-    mapping_insert(size, fl, sl);
+    size_t i = mapping_index(size);
+    *fl = (unsigned)(i / TLSF_SL_COUNT);
+    *sl = (unsigned)(i % TLSF_SL_COUNT);
+}
+
+/* The index of the first list whose every block holds `size` bytes: the
+ * size rounded up to the next list's lower bound, then mapped. Its first
+ * level reaches TLSF_FL_COUNT when no list can. */
+static inline size_t mapping_search(size_t size)
+{
+    unsigned t = 63 ^ (unsigned)__builtin_clzll(size | TLSF_SMALL_SIZE);
+    return mapping_index(size + ((size_t)1 << (t - TLSF_SL_SHIFT)) - 1);
+}
+
+/* The head of list `i` (a mapping_index() value): the rows of blocks[][]
+ * are contiguous, so the flat index addresses it directly. */
+static inline struct tlsf_block **list_head(struct tlsf_core *c, size_t i)
+{
+    return (struct tlsf_block **)c->blocks + i;
 }
 
 /* ---- The lists -------------------------------------------------------------- */
 
-/* The head of the first non-empty list at or after blocks[fl][sl] in size
- * order (two bit scans), its indices in *fl, *sl; NULL if every such list
- * is empty. */
-static inline struct tlsf_block *search_suitable_block(const struct tlsf_core *c, unsigned *fl,
-                                                       unsigned *sl)
+/* The head of the first non-empty list at or after list `i` (a
+ * mapping_search() value) in size order (two bit scans), that list's index
+ * in *found; NULL if every such list is empty. */
+static inline struct tlsf_block *search_suitable_block(struct tlsf_core *c, size_t i, size_t *found)
 {
-    if (*fl >= TLSF_FL_COUNT)
+    unsigned fl = (unsigned)(i / TLSF_SL_COUNT), sl = (unsigned)(i % TLSF_SL_COUNT);
+    if (fl >= TLSF_FL_COUNT)
         return NULL;
-    uint32_t sl_map = c->sl_bitmap[*fl] & (~0u << *sl);
+    uint32_t sl_map = c->sl_bitmap[fl] & (~0u << sl);
     if (sl_map == 0) {
-        uint64_t fl_map = c->fl_bitmap & (~(uint64_t)0 << (*fl + 1));
+        uint64_t fl_map = c->fl_bitmap & (~(uint64_t)0 << (fl + 1));
         if (fl_map == 0)
             return NULL;
-        *fl = (unsigned)__builtin_ctzll(fl_map);
-        sl_map = c->sl_bitmap[*fl];
+        fl = (unsigned)__builtin_ctzll(fl_map);
+        sl_map = c->sl_bitmap[fl];
     }
-    *sl = (unsigned)__builtin_ctz(sl_map);
-    return c->blocks[*fl][*sl];
+    *found = (size_t)fl * TLSF_SL_COUNT + (size_t)__builtin_ctz(sl_map);
+    return *list_head(c, *found);
 }
 
-/* Lists free block `b` (flags already FREE). The lower of `b` and the
- * list's head leads the list, so that heads, which good fit takes first,
- * lean towards low addresses. Each listed block keeps `link`, the address
- * of the pointer to it, so that removing it needs neither its list nor a
- * walk. */
-static inline void insert_free_block(struct tlsf_core *c, struct tlsf_block *b)
+/* Lists free block `b` of `size` payload bytes (its size field already
+ * size | TLSF_FREE), leaving free_bytes to the caller. The lower of `b`
+ * and the list's head leads the list, so that heads, which good fit takes
+ * first, lean towards low addresses. Each listed block keeps `link`, the
+ * address of the pointer to it, so that removing it needs neither its list
+ * nor a walk. */
+static inline void list_insert(struct tlsf_core *c, struct tlsf_block *b, size_t size)
 {
-    TLSF_ASSERT(tlsf_block_is_free(b) && !tlsf_block_is_marked(b));
-    size_t size = tlsf_block_size(b);
-    unsigned fl, sl;
-    mapping_insert(size, &fl, &sl);
-    struct tlsf_block **head = &c->blocks[fl][sl], *h = *head;
+    TLSF_ASSERT(b->size == (size | TLSF_FREE));
+    size_t i = mapping_index(size);
+    struct tlsf_block **head = list_head(c, i), *h = *head;
     if (h == NULL) {
-        c->sl_bitmap[fl] |= 1u << sl;
-        c->fl_bitmap |= (uint64_t)1 << fl;
+        c->sl_bitmap[i / TLSF_SL_COUNT] |= 1u << (i % TLSF_SL_COUNT);
+        c->fl_bitmap |= (uint64_t)1 << (i / TLSF_SL_COUNT);
     } else if (h < b) {
         head = &h->next_free; /* second place: the head stays the lower */
         h = *head;
@@ -103,25 +113,58 @@ static inline void insert_free_block(struct tlsf_core *c, struct tlsf_block *b)
     if (h != NULL)
         h->link = &b->next_free;
     *head = b;
-    c->free_bytes += size;
 }
 
-/* Unlinks listed free block `b`; when it was the last of its list (its link
- * is the list head and nothing follows), that list's bits go. */
-static inline void remove_free_block(struct tlsf_core *c, struct tlsf_block *b)
+/* List `i` just became empty: its bit goes, and its first level's bit
+ * when that was the level's last list. */
+static inline void list_emptied(struct tlsf_core *c, size_t i)
+{
+    uint32_t *sl_map = &c->sl_bitmap[i / TLSF_SL_COUNT];
+    *sl_map &= ~(1u << (i % TLSF_SL_COUNT));
+    if (*sl_map == 0)
+        c->fl_bitmap &= ~((uint64_t)1 << (i / TLSF_SL_COUNT));
+}
+
+/* Unlinks listed free block `b`, leaving free_bytes to the caller; when it
+ * was the last of its list (its link is the list head and nothing
+ * follows), that list's bits go. */
+static inline void list_remove(struct tlsf_core *c, struct tlsf_block *b)
 {
     TLSF_ASSERT(tlsf_block_is_free(b) && *b->link == b);
     struct tlsf_block *next = b->next_free, **link = b->link;
     *link = next;
-    if (next != NULL) {
+    if (next != NULL)
         next->link = link;
-    } else if ((uintptr_t)link - (uintptr_t)c->blocks < sizeof c->blocks) {
-        size_t i = (size_t)(link - &c->blocks[0][0]);
-        unsigned fl = (unsigned)(i / TLSF_SL_COUNT), sl = (unsigned)(i % TLSF_SL_COUNT);
-        c->sl_bitmap[fl] &= ~(1u << sl);
-        if (c->sl_bitmap[fl] == 0)
-            c->fl_bitmap &= ~((uint64_t)1 << fl);
-    }
+    else if ((uintptr_t)link - (uintptr_t)c->blocks < sizeof c->blocks)
+        list_emptied(c, (size_t)(link - (struct tlsf_block **)c->blocks));
+}
+
+/* list_remove() of the head of list `i`, which search_suitable_block()
+ * found: neither its link nor the list's index need working out. */
+static inline void list_remove_head(struct tlsf_core *c, struct tlsf_block *b, size_t i)
+{
+    struct tlsf_block **head = list_head(c, i), *next = b->next_free;
+    TLSF_ASSERT(*head == b && b->link == head);
+    *head = next;
+    if (next != NULL)
+        next->link = head;
+    else
+        list_emptied(c, i);
+}
+
+/* Lists free block `b` (flags already FREE, not marked). */
+static inline void insert_free_block(struct tlsf_core *c, struct tlsf_block *b)
+{
+    TLSF_ASSERT(tlsf_block_is_free(b) && !tlsf_block_is_marked(b));
+    size_t size = tlsf_block_size(b);
+    list_insert(c, b, size);
+    c->free_bytes += size;
+}
+
+/* Unlinks listed free block `b`. */
+static inline void remove_free_block(struct tlsf_core *c, struct tlsf_block *b)
+{
+    list_remove(c, b);
     c->free_bytes -= tlsf_block_size(b);
 }
 
@@ -129,18 +172,19 @@ static inline void remove_free_block(struct tlsf_core *c, struct tlsf_block *b)
 
 /* Cuts used (unlisted) block `b` to `size` payload bytes (whole granules,
  * at most its size) if the rest can form a block of its own: returns the
- * rest (used, unlisted), else NULL. */
-static inline struct tlsf_block *block_split(struct tlsf_block *b, size_t size)
+ * rest (used, unlisted, its size in *rest_size), else NULL. */
+static inline struct tlsf_block *block_split(struct tlsf_block *b, size_t size, size_t *rest_size)
 {
-    size_t have = tlsf_block_size(b);
+    size_t raw = b->size, have = raw & ~TLSF_FLAGS;
     TLSF_ASSERT(size <= have && size % TLSF_GRANULE == 0 && size >= TLSF_MIN_PAYLOAD);
     if (have - size < TLSF_MIN_BLOCK)
         return NULL;
     struct tlsf_block *rest = (struct tlsf_block *)(tlsf_block_payload(b) + size);
+    *rest_size = have - size - TLSF_HEADER;
+    b->size = size | (raw & TLSF_FLAGS);
     rest->prev_phys = b;
-    rest->size = have - size - TLSF_HEADER;
-    tlsf_block_set_size(b, size);
-    tlsf_block_next(rest)->prev_phys = rest;
+    rest->size = *rest_size;
+    ((struct tlsf_block *)(tlsf_block_payload(rest) + *rest_size))->prev_phys = rest;
     return rest;
 }
 
@@ -162,18 +206,6 @@ static inline void block_merge_next(struct tlsf_core *c, struct tlsf_block *b)
     }
 }
 
-/* Merges unlisted block `b` into its free predecessor, if it has one;
- * returns the merged block (the predecessor, or `b`). */
-static inline struct tlsf_block *block_merge_prev(struct tlsf_core *c, struct tlsf_block *b)
-{
-    struct tlsf_block *prev = b->prev_phys;
-    if (prev == NULL || !tlsf_block_is_free(prev))
-        return b;
-    remove_free_block(c, prev);
-    block_absorb(prev, b);
-    return prev;
-}
-
 /* Trims a block just taken off its list (or merged with its free
  * successor) to `size`: its successor is used, since free blocks never
  * touch, so the rest is listed as it is, without merging. Always inline:
@@ -181,11 +213,13 @@ static inline struct tlsf_block *block_merge_prev(struct tlsf_core *c, struct tl
 __attribute__((always_inline)) static inline void block_trim_free(struct tlsf_core *c,
                                                                   struct tlsf_block *b, size_t size)
 {
-    struct tlsf_block *rest = block_split(b, size);
+    size_t rest_size;
+    struct tlsf_block *rest = block_split(b, size, &rest_size);
     if (rest != NULL) {
         TLSF_ASSERT(!tlsf_block_is_free(tlsf_block_next(rest)));
-        rest->size |= TLSF_FREE;
-        insert_free_block(c, rest);
+        rest->size = rest_size | TLSF_FREE;
+        list_insert(c, rest, rest_size);
+        c->free_bytes += rest_size;
     }
 }
 

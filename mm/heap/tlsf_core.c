@@ -10,19 +10,39 @@
 
 /* ---- Blocks ---------------------------------------------------------------- */
 
+/* Both merges read each neighbour's size field once and leave the one
+ * free_bytes update, and the one boundary tag after the merged block, to
+ * the end. */
 struct tlsf_block *tlsf_core_release(struct tlsf_core *c, struct tlsf_block *b)
 {
     TLSF_ASSERT(!tlsf_block_is_free(b));
-    b->size = tlsf_block_size(b) | TLSF_FREE;
-    block_merge_next(c, b);
-    b = block_merge_prev(c, b);
-    insert_free_block(c, b);
+    size_t size = tlsf_block_size(b), freed = size;
+    struct tlsf_block *next = tlsf_block_next(b), *prev = b->prev_phys;
+    size_t next_raw = next->size;
+    if (next_raw & TLSF_FREE) {
+        TLSF_ASSERT(!(next_raw & TLSF_MARK));
+        list_remove(c, next);
+        size += TLSF_HEADER + (next_raw - TLSF_FREE);
+        freed += TLSF_HEADER;
+    }
+    if (prev != NULL && tlsf_block_is_free(prev)) {
+        TLSF_ASSERT(!tlsf_block_is_marked(prev));
+        list_remove(c, prev);
+        size += TLSF_HEADER + tlsf_block_size(prev);
+        freed += TLSF_HEADER;
+        b = prev;
+    }
+    b->size = size | TLSF_FREE;
+    ((struct tlsf_block *)(tlsf_block_payload(b) + size))->prev_phys = b;
+    list_insert(c, b, size);
+    c->free_bytes += freed;
     return b;
 }
 
 void tlsf_core_trim(struct tlsf_core *c, struct tlsf_block *b, size_t size)
 {
-    struct tlsf_block *rest = block_split(b, size);
+    size_t rest_size;
+    struct tlsf_block *rest = block_split(b, size, &rest_size);
     if (rest != NULL)
         tlsf_core_release(c, rest);
 }

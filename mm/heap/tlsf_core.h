@@ -160,7 +160,13 @@ static inline struct tlsf_block *tlsf_block_next(const struct tlsf_block *b)
  * the minimum payload. false if that exceeds the largest block. */
 static inline bool tlsf_adjust_size(size_t size, size_t *out)
 {
-    return heap_round_size(size, TLSF_GRANULE, TLSF_MIN_PAYLOAD, out) && *out <= TLSF_BLOCK_MAX;
+    /* TLSF_BLOCK_MAX is whole granules: a size up to it rounds up to at
+     * most it, without overflow, so one test bounds both. */
+    if (size > TLSF_BLOCK_MAX)
+        return false;
+    *out = size < TLSF_MIN_PAYLOAD ? TLSF_MIN_PAYLOAD
+                                   : heap_align_down(size + TLSF_GRANULE - 1, TLSF_GRANULE);
+    return true;
 }
 
 /* ---- The region (tlsf_core.c) ---------------------------------------------- */
@@ -209,19 +215,14 @@ struct tlsf_block *tlsf_core_alloc(struct tlsf_core *c, size_t size, size_t alig
 struct tlsf_block *tlsf_core_alloc_up_to(struct tlsf_core *c, size_t min, size_t max);
 
 /* Resizes used block `b` to `size` payload bytes (a tlsf_adjust_size()
- * value) without allocating elsewhere, keeping the first `copy` bytes and
- * the payload `align`-aligned: in place, by sliding down into a free
- * predecessor, or (shrinking) by moving into a snug free block (see above).
- * Returns the block, moved or not, or NULL, changing nothing, when only
- * tlsf_core_move() can do it. */
-struct tlsf_block *tlsf_core_resize(struct tlsf_core *c, struct tlsf_block *b, size_t size,
-                                    size_t align, size_t copy);
-
-/* Moves used block `b` to a new block of `size` payload bytes at `align`
- * (the first `copy` bytes copied, `b` released). Returns the block, or
- * NULL, changing nothing, when no free block takes it. */
-struct tlsf_block *tlsf_core_move(struct tlsf_core *c, struct tlsf_block *b, size_t size,
-                                  size_t align, size_t copy);
+ * value), keeping its first `copy` bytes and the payload `align`-aligned:
+ * without allocating elsewhere when it can (in place, by sliding down into
+ * a free predecessor, or, shrinking, by moving into a snug free block: see
+ * above), else by moving it to a new block (the first `copy` bytes copied,
+ * `b` released). Returns the block, moved or not, or NULL, changing
+ * nothing, when no free block takes it. */
+struct tlsf_block *tlsf_core_realloc(struct tlsf_core *c, struct tlsf_block *b, size_t size,
+                                     size_t align, size_t copy);
 
 /* ---- Checks ------------------------------------------------------------------ */
 

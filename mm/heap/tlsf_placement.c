@@ -31,25 +31,39 @@ static inline bool better_fit(const struct tlsf_block *b, const struct tlsf_bloc
     return have < tlsf_block_size(best) || (have == tlsf_block_size(best) && b < best);
 }
 
+#define TLSF_NO_LIST SIZE_MAX /* find_fit(): the block is no list head it knows */
+
 /* Good fit, low addresses first: the best fit among the first
  * TLSF_FIT_SCAN blocks of the list `size` maps to (a close fit beats a
  * bigger block), else the head of the first list whose every block fits
- * (two bit scans), else, the request being about to fail, the first
- * fitting block in the rest of its own list, so that a request for exactly
- * the largest free block succeeds however long that list is. */
-static struct tlsf_block *find_fit(struct tlsf_core *c, size_t size)
+ * (two bit scans; *head_of is then that list's index, else TLSF_NO_LIST),
+ * else, the request being about to fail, the first fitting block in the
+ * rest of its own list, so that a request for exactly the largest free
+ * block succeeds however long that list is. */
+__attribute__((always_inline)) static inline struct tlsf_block *
+find_fit(struct tlsf_core *c, size_t size, size_t *head_of)
 {
-    unsigned fl, sl;
-    mapping_insert(size, &fl, &sl);
-    struct tlsf_block *best = NULL, *b = c->blocks[fl][sl];
+    struct tlsf_block *best = NULL, *b = *list_head(c, mapping_index(size));
+    *head_of = TLSF_NO_LIST;
     for (int n = 0; b != NULL && n < TLSF_FIT_SCAN; n++, b = b->next_free)
         if (better_fit(b, best, size))
             best = b;
     if (best != NULL)
         return best;
-    mapping_search(size, &fl, &sl);
-    best = search_suitable_block(c, &fl, &sl);
+    best = search_suitable_block(c, mapping_search(size), head_of);
     return best != NULL ? best : first_fit(b, size);
+}
+
+/* Takes block `b`, which find_fit() returned with `head_of`, off its list
+ * for use: flags cleared. */
+static inline void take_fit(struct tlsf_core *c, struct tlsf_block *b, size_t head_of)
+{
+    if (head_of != TLSF_NO_LIST)
+        list_remove_head(c, b, head_of);
+    else
+        list_remove(c, b);
+    c->free_bytes -= tlsf_block_size(b);
+    b->size &= ~TLSF_FLAGS;
 }
 
 /* ---- Allocating ------------------------------------------------------------------ */
@@ -74,28 +88,45 @@ static struct tlsf_block *align_front(struct tlsf_core *c, struct tlsf_block *b,
     return after;
 }
 
-struct tlsf_block *tlsf_core_alloc(struct tlsf_core *c, size_t size, size_t align)
+/* tlsf_core_alloc() above the natural alignment: a block with room for
+ * `size` bytes at any `align`-aligned payload in it, the front cut off.
+ * Out of line, so that the common path saves no registers for it. */
+__attribute__((noinline)) static struct tlsf_block *alloc_aligned(struct tlsf_core *c, size_t size,
+                                                                  size_t align)
 {
-    size_t search = size;
-    if (align > TLSF_GRANULE &&
-        (align > TLSF_BLOCK_MAX || !tlsf_adjust_size(size + align + TLSF_HEADER, &search)))
+    size_t search;
+    if (align > TLSF_BLOCK_MAX || !tlsf_adjust_size(size + align + TLSF_HEADER, &search))
         return NULL;
-    struct tlsf_block *b = find_fit(c, search);
+    size_t head_of;
+    struct tlsf_block *b = find_fit(c, search, &head_of);
     if (b == NULL)
         return NULL;
-    block_take(c, b);
+    take_fit(c, b, head_of);
+    b = align_front(c, b, align);
+    block_trim_free(c, b, size);
+    return b;
+}
+
+struct tlsf_block *tlsf_core_alloc(struct tlsf_core *c, size_t size, size_t align)
+{
     if (align > TLSF_GRANULE)
-        b = align_front(c, b, align);
+        return alloc_aligned(c, size, align);
+    size_t head_of;
+    struct tlsf_block *b = find_fit(c, size, &head_of);
+    if (b == NULL)
+        return NULL;
+    take_fit(c, b, head_of);
     block_trim_free(c, b, size);
     return b;
 }
 
 struct tlsf_block *tlsf_core_alloc_up_to(struct tlsf_core *c, size_t min, size_t max)
 {
-    struct tlsf_block *b = find_fit(c, min);
+    size_t head_of;
+    struct tlsf_block *b = find_fit(c, min, &head_of);
     if (b == NULL)
         return NULL;
-    block_take(c, b);
+    take_fit(c, b, head_of);
     block_trim_free(c, b, tlsf_block_size(b) < max ? tlsf_block_size(b) : max);
     return b;
 }
@@ -110,7 +141,7 @@ static struct tlsf_block *slide_down(struct tlsf_core *c, struct tlsf_block *b, 
                                      size_t align, size_t copy)
 {
     struct tlsf_block *prev = b->prev_phys, *next = tlsf_block_next(b);
-    if (prev == NULL || !tlsf_block_is_free(prev) || tlsf_block_payload(prev) % align != 0)
+    if (prev == NULL || !tlsf_block_is_free(prev) || (tlsf_block_payload(prev) & (align - 1)) != 0)
         return NULL;
     size_t total = tlsf_block_size(prev) + TLSF_HEADER + tlsf_block_size(b);
     if (tlsf_block_is_free(next))
@@ -145,18 +176,21 @@ static struct tlsf_block *shrink_by_moving(struct tlsf_core *c, struct tlsf_bloc
     if (tail < TLSF_SHRINK_MOVE_MIN || tlsf_block_is_free(tlsf_block_next(b)) ||
         align > TLSF_GRANULE || c->free_bytes > heap_bytes(c) / 2)
         return NULL;
-    struct tlsf_block *f = find_fit(c, size);
+    size_t head_of;
+    struct tlsf_block *f = find_fit(c, size, &head_of);
     if (f == NULL || tlsf_block_size(f) - size >= tail / 4)
         return NULL;
-    block_take(c, f);
+    take_fit(c, f, head_of);
     block_trim_free(c, f, size);
     memcpy((void *)tlsf_block_payload(f), (void *)tlsf_block_payload(b), copy);
     tlsf_core_release(c, b);
     return f;
 }
 
-struct tlsf_block *tlsf_core_resize(struct tlsf_core *c, struct tlsf_block *b, size_t size,
-                                    size_t align, size_t copy)
+/* tlsf_core_realloc() without allocating elsewhere; NULL, changing
+ * nothing, when only a move can do it. */
+static inline struct tlsf_block *resize(struct tlsf_core *c, struct tlsf_block *b, size_t size,
+                                        size_t align, size_t copy)
 {
     if (size <= tlsf_block_size(b)) {
         struct tlsf_block *moved = shrink_by_moving(c, b, size, align, copy);
@@ -175,8 +209,9 @@ struct tlsf_block *tlsf_core_resize(struct tlsf_core *c, struct tlsf_block *b, s
     return slide_down(c, b, size, align < TLSF_GRANULE ? TLSF_GRANULE : align, copy);
 }
 
-struct tlsf_block *tlsf_core_move(struct tlsf_core *c, struct tlsf_block *b, size_t size,
-                                  size_t align, size_t copy)
+/* Moves used block `b` to a new block (see tlsf_core_realloc()). */
+static inline struct tlsf_block *move(struct tlsf_core *c, struct tlsf_block *b, size_t size,
+                                      size_t align, size_t copy)
 {
     struct tlsf_block *r = tlsf_core_alloc(c, size, align);
     if (r == NULL)
@@ -184,4 +219,11 @@ struct tlsf_block *tlsf_core_move(struct tlsf_core *c, struct tlsf_block *b, siz
     memcpy((void *)tlsf_block_payload(r), (void *)tlsf_block_payload(b), copy);
     tlsf_core_release(c, b);
     return r;
+}
+
+struct tlsf_block *tlsf_core_realloc(struct tlsf_core *c, struct tlsf_block *b, size_t size,
+                                     size_t align, size_t copy)
+{
+    struct tlsf_block *r = resize(c, b, size, align, copy);
+    return r != NULL ? r : move(c, b, size, align, copy);
 }
