@@ -208,19 +208,27 @@ static inline void block_merge_next(struct tlsf_core *c, struct tlsf_block *b)
 
 /* Trims a block just taken off its list (or merged with its free
  * successor) to `size`: its successor is used, since free blocks never
- * touch, so the rest is listed as it is, without merging. Always inline:
- * it ends every allocation. */
-__attribute__((always_inline)) static inline void block_trim_free(struct tlsf_core *c,
-                                                                  struct tlsf_block *b, size_t size)
+ * touch, so the rest is listed as it is, without merging. Returns the
+ * bytes it listed (0 if nothing was cut), leaving free_bytes to the
+ * caller. Always inline: it ends every allocation. */
+__attribute__((always_inline)) static inline size_t block_cut(struct tlsf_core *c,
+                                                              struct tlsf_block *b, size_t size)
 {
     size_t rest_size;
     struct tlsf_block *rest = block_split(b, size, &rest_size);
-    if (rest != NULL) {
-        TLSF_ASSERT(!tlsf_block_is_free(tlsf_block_next(rest)));
-        rest->size = rest_size | TLSF_FREE;
-        list_insert(c, rest, rest_size);
-        c->free_bytes += rest_size;
-    }
+    if (rest == NULL)
+        return 0;
+    TLSF_ASSERT(!tlsf_block_is_free(tlsf_block_next(rest)));
+    rest->size = rest_size | TLSF_FREE;
+    list_insert(c, rest, rest_size);
+    return rest_size;
+}
+
+/* block_cut(), counted. */
+__attribute__((always_inline)) static inline void block_trim_free(struct tlsf_core *c,
+                                                                  struct tlsf_block *b, size_t size)
+{
+    c->free_bytes += block_cut(c, b, size);
 }
 
 /* Takes free block `b` off its list for use: flags cleared. */

@@ -54,16 +54,32 @@ find_fit(struct tlsf_core *c, size_t size, size_t *head_of)
     return best != NULL ? best : first_fit(b, size);
 }
 
-/* Takes block `b`, which find_fit() returned with `head_of`, off its list
- * for use: flags cleared. */
-static inline void take_fit(struct tlsf_core *c, struct tlsf_block *b, size_t head_of)
+/* Unlinks block `b`, which find_fit() returned with `head_of`. */
+static inline void unlink_fit(struct tlsf_core *c, struct tlsf_block *b, size_t head_of)
 {
     if (head_of != TLSF_NO_LIST)
         list_remove_head(c, b, head_of);
     else
         list_remove(c, b);
+}
+
+/* Takes block `b`, which find_fit() returned with `head_of`, off its list
+ * for use: flags cleared. */
+static inline void take_fit(struct tlsf_core *c, struct tlsf_block *b, size_t head_of)
+{
+    unlink_fit(c, b, head_of);
     c->free_bytes -= tlsf_block_size(b);
     b->size &= ~TLSF_FLAGS;
+}
+
+/* take_fit() and block_trim_free() to `size` with one free_bytes update. */
+static inline void take_fit_trimmed(struct tlsf_core *c, struct tlsf_block *b, size_t head_of,
+                                    size_t size)
+{
+    size_t have = tlsf_block_size(b);
+    unlink_fit(c, b, head_of);
+    b->size = have;
+    c->free_bytes -= have - block_cut(c, b, size);
 }
 
 /* ---- Allocating ------------------------------------------------------------------ */
@@ -115,8 +131,7 @@ struct tlsf_block *tlsf_core_alloc(struct tlsf_core *c, size_t size, size_t alig
     struct tlsf_block *b = find_fit(c, size, &head_of);
     if (b == NULL)
         return NULL;
-    take_fit(c, b, head_of);
-    block_trim_free(c, b, size);
+    take_fit_trimmed(c, b, head_of, size);
     return b;
 }
 
