@@ -85,13 +85,14 @@ static void start_run(struct segfit_heap *s, struct tlsf_block *b)
     s->bump_end = s->bump + tlsf_block_size(b);
 }
 
-/* Splits the head of a larger class's list around a block of class c at
- * `align`; the pieces before and after go back on the lists. 0 if no larger
- * class has a block. */
-static uintptr_t split_cached(struct segfit_heap *s, size_t c, size_t align)
+/* Splits the head of the first nonempty list of classes [first, stop) (all
+ * larger than c) around a block of class c at `align`; the pieces before
+ * and after go back on the lists. 0 if none of them has a block. */
+static uintptr_t split_cached(struct segfit_heap *s, size_t c, size_t align, size_t first,
+                              size_t stop)
 {
     size_t bytes = class_bytes(c);
-    for (size_t d = c + 1; d < SEGFIT_CLASSES; d++) {
+    for (size_t d = first; d < stop; d++) {
         struct segfit_small *h = s->lists[d];
         if (h == NULL)
             continue;
@@ -150,15 +151,39 @@ static struct segfit_small *take_cached(struct segfit_heap *s, size_t c, size_t 
     return NULL;
 }
 
+/* In a small heap (a region of fewer than SEGFIT_SMALL_HEAP_RUNS runs), a
+ * run's uncarved bytes are a real share of all the memory there is, while
+ * the blocks on the class lists wait for a request of their own class or
+ * for a reclaim pass, which runs only when a request would fail. Once the
+ * lists hold enough, a cached block a little larger than class c (one of
+ * the SEGFIT_NEAR_CLASSES classes above, leaving at least 16 bytes, which
+ * class 1's blocks could not reuse as well) is split before the run is
+ * carved: the run stays whole for the requests that no cached block fits,
+ * as in a good-fit heap. 0 if that does not apply or no such block is
+ * cached. */
+static uintptr_t split_near(struct segfit_heap *s, size_t c, size_t align)
+{
+    size_t region = s->be.region_end - s->be.region_start;
+    if (region >= (size_t)SEGFIT_SMALL_HEAP_RUNS * SEGFIT_RUN ||
+        segfit_cached_bound(s) < s->counts.bytes_in_use / SEGFIT_NEAR_CACHED_DIV)
+        return 0;
+    size_t first = c + 2, stop = first + SEGFIT_NEAR_CLASSES;
+    return split_cached(s, c, align, first < SEGFIT_CLASSES ? first : SEGFIT_CLASSES,
+                        stop < SEGFIT_CLASSES ? stop : SEGFIT_CLASSES);
+}
+
 /* A class-c block at `align` (a multiple of the class alignment): a cached
- * one, else carved from the current run, a new run, or (at the heap's end)
- * split from a larger cached block. */
+ * one, else (in a small heap) split from a slightly larger cached one (see
+ * split_near), carved from the current run, a new run, or (at the heap's
+ * end) split from a larger cached block. */
 static void *small_alloc_slow(struct segfit_heap *s, size_t c, size_t align)
 {
     struct segfit_small *h = take_cached(s, c, align);
     if (h != NULL)
         return h;
-    uintptr_t p = carve(s, c, align);
+    uintptr_t p = split_near(s, c, align);
+    if (p == 0)
+        p = carve(s, c, align);
     if (p != 0)
         return (void *)p;
     /* A larger cached block, split, serves before a new run is taken
@@ -167,7 +192,7 @@ static void *small_alloc_slow(struct segfit_heap *s, size_t c, size_t align)
     size_t cached = segfit_cached_bound(s);
     bool split_first = cached >= s->counts.bytes_in_use / SEGFIT_SPLIT_CACHED_DIV;
     if (split_first && cached < s->reclaim_at) {
-        p = split_cached(s, c, align);
+        p = split_cached(s, c, align, c + 1, SEGFIT_CLASSES);
         if (p != 0)
             return (void *)p;
         split_first = false; /* no larger block: the lists change only if a pass runs */
@@ -186,7 +211,7 @@ static void *small_alloc_slow(struct segfit_heap *s, size_t c, size_t align)
         run = take_run(s, class_bytes(c) + align - SEGFIT_QUANTUM);
     }
     if (run == NULL || tlsf_core_at_end(&s->be, run) || split_first) {
-        p = split_cached(s, c, align);
+        p = split_cached(s, c, align, c + 1, SEGFIT_CLASSES);
         if (p != 0) {
             if (run != NULL)
                 tlsf_core_release(&s->be, run);
