@@ -57,7 +57,7 @@ extern "C" {
 #define SEGFIT_RUN_MIN            4096  /* runs come from a free block (good fit) this long */
 #define SEGFIT_RECLAIM_MIN        1024  /* free ranges this long leave their run when reclaimed */
 #define SEGFIT_ALIGNED_SCAN       16    /* blocks a more aligned small request looks at */
-#define SEGFIT_RECLAIM_CACHED_MIN (256 * 1024) /* see reclaim_at */
+#define SEGFIT_RECLAIM_CACHED_MIN (256 * 1024) /* see reclaim_at (a small heap: less) */
 #define SEGFIT_SPLIT_CACHED_DIV   16 /* lists over 1/16 of the bytes in use split before runs */
 #define SEGFIT_SMALL_HEAP_RUNS    64 /* a region of fewer runs than this is a small heap */
 #define SEGFIT_NEAR_CLASSES       16 /* classes above a request a small heap splits before carving */
