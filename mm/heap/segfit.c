@@ -173,8 +173,8 @@ static struct segfit_small *take_cached(struct segfit_heap *s, size_t c, size_t 
 
 /* In a small heap, a run's uncarved bytes are a real share of the memory,
  * while the blocks on the class lists wait for a request of their own class
- * or for a reclaim pass. Once the lists hold an eighth of the bytes in use,
- * a cached block a little larger than class c (one of the
+ * or for a reclaim pass. Once the lists hold 1/SEGFIT_NEAR_CACHED_DIV of
+ * the bytes in use, a cached block a little larger than class c (one of the
  * SEGFIT_NEAR_CLASSES classes above, leaving at least 16 bytes: an 8-byte
  * piece serves almost nothing) is split before the run is carved, so that
  * the run stays whole for the requests that no cached block fits, as in a

@@ -61,7 +61,7 @@ extern "C" {
 #define SEGFIT_SPLIT_CACHED_DIV   16 /* lists over 1/16 of the bytes in use split before runs */
 #define SEGFIT_SMALL_HEAP_RUNS    64 /* a region of fewer runs than this is a small heap */
 #define SEGFIT_NEAR_CLASSES       16 /* classes above a request a small heap splits before carving */
-#define SEGFIT_NEAR_CACHED_DIV    8  /* ... once the lists hold 1/8 of the bytes in use */
+#define SEGFIT_NEAR_CACHED_DIV    10 /* ... once the lists hold 1/10 of the bytes in use */
 
 struct segfit_small {
     struct segfit_small *next;
