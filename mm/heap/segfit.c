@@ -9,6 +9,27 @@
 
 /* ==== Back end: the TLSF core (tlsf_core.h) =============================== */
 
+/* The region's bytes, and whether it is a small heap: fewer than
+ * SEGFIT_SMALL_HEAP_RUNS runs' worth, so that one run is a real share of
+ * all the memory there is. */
+static size_t region_bytes(const struct segfit_heap *s)
+{
+    return s->be.region_end - s->be.region_start;
+}
+
+static bool small_heap(const struct segfit_heap *s)
+{
+    return region_bytes(s) < (size_t)SEGFIT_SMALL_HEAP_RUNS * SEGFIT_RUN;
+}
+
+/* The least the lists must gain between two reclaim passes before the
+ * heap's end grows: SEGFIT_RECLAIM_CACHED_MIN, which a small heap could
+ * never reach; there, a SEGFIT_SMALL_HEAP_RUNS-th of the region. */
+static size_t reclaim_cached_min(const struct segfit_heap *s)
+{
+    return small_heap(s) ? region_bytes(s) / SEGFIT_SMALL_HEAP_RUNS : SEGFIT_RECLAIM_CACHED_MIN;
+}
+
 /* The state right after init, for the same bounds: front-end state
  * cleared, one free back-end block. Counters other than the peak must
  * already be zero (nothing is live). */
@@ -16,7 +37,7 @@ static void be_reset(struct segfit_heap *s)
 {
     memset(s->lists, 0, sizeof s->lists);
     s->run_bytes = 0;
-    s->reclaim_at = SEGFIT_RECLAIM_CACHED_MIN;
+    s->reclaim_at = reclaim_cached_min(s);
     s->bump = s->bump_end = 0;
     s->run = NULL;
     s->runs = 0;
@@ -85,13 +106,14 @@ static void start_run(struct segfit_heap *s, struct tlsf_block *b)
     s->bump_end = s->bump + tlsf_block_size(b);
 }
 
-/* Splits the head of a larger class's list around a block of class c at
- * `align`; the pieces before and after go back on the lists. 0 if no larger
- * class has a block. */
-static uintptr_t split_cached(struct segfit_heap *s, size_t c, size_t align)
+/* Splits the head of the first nonempty list of classes [first, stop) (all
+ * larger than c) around a block of class c at `align`; the pieces before
+ * and after go back on the lists. 0 if none of them has a block. */
+static uintptr_t split_cached(struct segfit_heap *s, size_t c, size_t align, size_t first,
+                              size_t stop)
 {
     size_t bytes = class_bytes(c);
-    for (size_t d = c + 1; d < SEGFIT_CLASSES; d++) {
+    for (size_t d = first; d < stop; d++) {
         struct segfit_small *h = s->lists[d];
         if (h == NULL)
             continue;
@@ -117,15 +139,14 @@ static bool must_reclaim_before(const struct segfit_heap *s, const struct tlsf_b
 }
 
 /* The reclaim pass before growing the end; the next one waits until the
- * lists hold an eighth of the bytes in use (at least
- * SEGFIT_RECLAIM_CACHED_MIN) more than this one left on them, so that each
+ * lists hold an eighth of the bytes in use (at least reclaim_cached_min())
+ * more than this one left on them, so that each
  * pass, linear in the cached blocks, is paid for by that many frees. */
 static void reclaim_before_growing(struct segfit_heap *s)
 {
     segfit_reclaim_cached(s);
-    size_t step = s->counts.bytes_in_use / 8;
-    s->reclaim_at = segfit_cached_bound(s) +
-                    (step > SEGFIT_RECLAIM_CACHED_MIN ? step : SEGFIT_RECLAIM_CACHED_MIN);
+    size_t step = s->counts.bytes_in_use / 8, min = reclaim_cached_min(s);
+    s->reclaim_at = segfit_cached_bound(s) + (step > min ? step : min);
 }
 
 /* Before a request fails: an empty heap is reset (O(1)), else the cached
@@ -151,17 +172,37 @@ static struct segfit_small *take_cached(struct segfit_heap *s, size_t c, size_t 
     return NULL;
 }
 
+/* In a small heap, a run's uncarved bytes are a real share of the memory,
+ * while the blocks on the class lists wait for a request of their own class
+ * or for a reclaim pass. Once the lists hold 1/SEGFIT_NEAR_CACHED_DIV of
+ * the bytes in use, a cached block a little larger than class c (one of the
+ * SEGFIT_NEAR_CLASSES classes above, leaving at least 16 bytes: an 8-byte
+ * piece serves almost nothing) is split before the run is carved, so that
+ * the run stays whole for the requests that no cached block fits, as in a
+ * good-fit heap. 0 if that does not apply or no such block is cached. */
+static uintptr_t split_near(struct segfit_heap *s, size_t c, size_t align)
+{
+    if (!small_heap(s) || segfit_cached_bound(s) < s->counts.bytes_in_use / SEGFIT_NEAR_CACHED_DIV)
+        return 0;
+    size_t first = c + 2, stop = first + SEGFIT_NEAR_CLASSES;
+    return split_cached(s, c, align, first < SEGFIT_CLASSES ? first : SEGFIT_CLASSES,
+                        stop < SEGFIT_CLASSES ? stop : SEGFIT_CLASSES);
+}
+
 static void *small_refill(struct segfit_heap *s, size_t c, size_t align);
 
 /* A class-c block at `align` (a multiple of the class alignment): a cached
- * one, else carved from the current run, a new run, or (at the heap's end)
- * split from a larger cached block. */
+ * one, else (in a small heap) split from a slightly larger cached one (see
+ * split_near), carved from the current run, a new run, or (at the heap's
+ * end) split from a larger cached block. */
 static void *small_alloc_slow(struct segfit_heap *s, size_t c, size_t align)
 {
     struct segfit_small *h = take_cached(s, c, align);
     if (h != NULL)
         return h;
-    uintptr_t p = carve(s, c, align);
+    uintptr_t p = split_near(s, c, align);
+    if (p == 0)
+        p = carve(s, c, align);
     if (p != 0)
         return (void *)p;
     return small_refill(s, c, align);
@@ -179,7 +220,7 @@ static void *small_refill(struct segfit_heap *s, size_t c, size_t align)
     size_t cached = segfit_cached_bound(s);
     bool split_first = cached >= s->counts.bytes_in_use / SEGFIT_SPLIT_CACHED_DIV;
     if (split_first && cached < s->reclaim_at) {
-        p = split_cached(s, c, align);
+        p = split_cached(s, c, align, c + 1, SEGFIT_CLASSES);
         if (p != 0)
             return (void *)p;
         split_first = false; /* no larger block: the lists change only if a pass runs */
@@ -198,7 +239,7 @@ static void *small_refill(struct segfit_heap *s, size_t c, size_t align)
         run = take_run(s, class_bytes(c) + align - SEGFIT_QUANTUM);
     }
     if (run == NULL || tlsf_core_at_end(&s->be, run) || split_first) {
-        p = split_cached(s, c, align);
+        p = split_cached(s, c, align, c + 1, SEGFIT_CLASSES);
         if (p != 0) {
             if (run != NULL)
                 tlsf_core_release(&s->be, run);
@@ -489,8 +530,9 @@ static enum allocator_init_error segfit_init(void *self, void *start, size_t siz
 {
     struct segfit_heap *s = self;
     memset(s, 0, sizeof *s); /* front end empty, no run */
-    s->reclaim_at = SEGFIT_RECLAIM_CACHED_MIN;
-    return tlsf_core_init(&s->be, start, size);
+    enum allocator_init_error e = tlsf_core_init(&s->be, start, size);
+    s->reclaim_at = reclaim_cached_min(s);
+    return e;
 }
 
 static bool segfit_extend(void *self, size_t more)

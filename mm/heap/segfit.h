@@ -18,9 +18,10 @@
  *   push); the slow path (a look at SEGFIT_ALIGNED_SCAN blocks of the list
  *   for a more aligned request, a new run, or splitting a block of a larger
  *   class: at the heap's end, or anywhere once the lists hold
- *   1/SEGFIT_SPLIT_CACHED_DIV of the bytes in use) is bounded by
- *   2 * SEGFIT_CLASSES O(1) steps and three back-end searches, independent
- *   of the number of blocks.
+ *   1/SEGFIT_SPLIT_CACHED_DIV of the bytes in use; in a small heap, one
+ *   of the SEGFIT_NEAR_CLASSES classes above before the run is carved) is
+ *   bounded by 2 * SEGFIT_CLASSES + SEGFIT_NEAR_CLASSES O(1) steps and
+ *   three back-end searches, independent of the number of blocks.
  *   large alloc, dealloc, realloc in place, extend: O(1), as TLSF (at most
  *   4 blocks looked at in one list, two merges, two splits).
  *   The reclaim pass: O(n + h/512 + b) with a bitmap the back end lends,
@@ -56,8 +57,11 @@ extern "C" {
 #define SEGFIT_RUN_MIN            4096  /* runs come from a free block (good fit) this long */
 #define SEGFIT_RECLAIM_MIN        1024  /* free ranges this long leave their run when reclaimed */
 #define SEGFIT_ALIGNED_SCAN       16    /* blocks a more aligned small request looks at */
-#define SEGFIT_RECLAIM_CACHED_MIN (256 * 1024) /* see reclaim_at */
+#define SEGFIT_RECLAIM_CACHED_MIN (256 * 1024) /* see reclaim_at (a small heap: less) */
 #define SEGFIT_SPLIT_CACHED_DIV   16 /* lists over 1/16 of the bytes in use split before runs */
+#define SEGFIT_SMALL_HEAP_RUNS    64 /* a region of fewer runs than this is a small heap */
+#define SEGFIT_NEAR_CLASSES       16 /* classes above a request a small heap splits before carving */
+#define SEGFIT_NEAR_CACHED_DIV    10 /* ... once the lists hold 1/10 of the bytes in use */
 
 struct segfit_small {
     struct segfit_small *next;

@@ -593,6 +593,46 @@ static void segfit_a_cached_block_is_split_before_a_new_run(void **state)
     test_heap_close(&h);
 }
 
+/* Twenty 48-byte blocks, every other one freed (the lists then hold as
+ * much as is in use), then a 24-byte request while the current run still
+ * has room: returns it and the freed blocks' addresses. */
+static char *near_split_after_churn(size_t region, char **freed, uintptr_t *bump)
+{
+    static void *blocks[20];
+    test_heap_open(&h, &heap_kind_segfit, region, 0, region);
+    struct segfit_heap *s = h.state;
+    for (size_t i = 0; i < 20; i++)
+        blocks[i] = th_alloc(&h, 48, 8);
+    for (size_t i = 0; i < 20; i += 2)
+        th_free(&h, blocks[i], 48, 8);
+    *freed = blocks[18]; /* the head of the 48-byte list */
+    *bump = s->bump;
+    assert_true(s->bump_end - s->bump >= 24);
+    char *p = th_alloc(&h, 24, 8);
+    h.a.ops->check(h.state);
+    th_free(&h, p, 24, 8);
+    for (size_t i = 1; i < 20; i += 2)
+        th_free(&h, blocks[i], 48, 8);
+    return p;
+}
+
+/* In a small heap (a region of fewer than SEGFIT_SMALL_HEAP_RUNS runs) with
+ * enough on the lists, a request its own list cannot serve splits a cached
+ * block of a class a little above it before it carves the current run; a
+ * larger heap carves. */
+static void segfit_a_small_heap_splits_a_near_cached_block_before_carving(void **state)
+{
+    (void)state;
+    char *freed;
+    uintptr_t bump;
+    char *p = near_split_after_churn(64 * KIB, &freed, &bump);
+    assert_ptr_equal(p, freed);
+    test_heap_close(&h);
+    p = near_split_after_churn(SEGFIT_SMALL_HEAP_RUNS * SEGFIT_RUN, &freed, &bump);
+    assert_ptr_equal(p, (char *)bump);
+    test_heap_close(&h);
+}
+
 /* The reclaim pass meets every cached block: one freed twice is met twice. */
 static void segfit_reclaim_pass_detects_a_small_double_free(void **state)
 {
@@ -727,6 +767,7 @@ int main(void)
         cmocka_unit_test(segfit_stats_change_nothing),
         cmocka_unit_test(segfit_reclaim_works_without_a_free_byte_to_lend),
         cmocka_unit_test(segfit_a_cached_block_is_split_before_a_new_run),
+        cmocka_unit_test(segfit_a_small_heap_splits_a_near_cached_block_before_carving),
         cmocka_unit_test(segfit_cached_blocks_are_reclaimed_before_the_heap_end_grows),
         cmocka_unit_test(segfit_large_double_free_panics),
         cmocka_unit_test(segfit_reclaim_pass_detects_a_small_double_free),
