@@ -191,21 +191,25 @@ static uintptr_t split_near(struct segfit_heap *s, size_t c, size_t align)
 
 static void *small_refill(struct segfit_heap *s, size_t c, size_t align);
 
-/* A class-c block at `align` (a multiple of the class alignment): a cached
- * one, else (in a small heap) split from a slightly larger cached one (see
- * split_near), carved from the current run, a new run, or (at the heap's
- * end) split from a larger cached block. */
-static void *small_alloc_slow(struct segfit_heap *s, size_t c, size_t align)
+/* A class-c block at `align` when its list has none: (in a small heap)
+ * split from a slightly larger cached one (see split_near), else carved
+ * from the current run, else small_refill(). */
+static void *small_uncached(struct segfit_heap *s, size_t c, size_t align)
 {
-    struct segfit_small *h = take_cached(s, c, align);
-    if (h != NULL)
-        return h;
     uintptr_t p = split_near(s, c, align);
     if (p == 0)
         p = carve(s, c, align);
     if (p != 0)
         return (void *)p;
     return small_refill(s, c, align);
+}
+
+/* A class-c block at `align` (a multiple of the class alignment): a cached
+ * one, else small_uncached(). */
+static void *small_alloc_slow(struct segfit_heap *s, size_t c, size_t align)
+{
+    struct segfit_small *h = take_cached(s, c, align);
+    return h != NULL ? h : small_uncached(s, c, align);
 }
 
 /* small_alloc_slow() once neither the list nor the current run serves: a
@@ -290,16 +294,13 @@ static void *large_alloc(struct segfit_heap *s, struct layout l)
     return large_count_alloc(s, b, l);
 }
 
-/* alloc_slow() once the list cannot serve: a block carved from the
- * current run, else small_refill(), else the same after a reclaim pass;
- * counts the block. Out of line, so that alloc_slow saves no registers
- * for it. */
+/* alloc_slow() once the list cannot serve: small_uncached(), else the
+ * same after a reclaim pass; counts the block. Out of line, so that
+ * alloc_slow saves no registers for it. */
 __attribute__((noinline)) static void *alloc_refill(struct segfit_heap *s, struct layout l,
                                                     size_t c, size_t align)
 {
-    void *p = (void *)carve(s, c, align);
-    if (p == NULL)
-        p = small_refill(s, c, align);
+    void *p = small_uncached(s, c, align);
     if (p == NULL && reclaim(s))
         p = small_alloc_slow(s, c, align);
     if (p != NULL)
