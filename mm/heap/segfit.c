@@ -283,7 +283,7 @@ __attribute__((noinline, cold)) static void *large_alloc_retry(struct segfit_hea
 
 /* A large block from the back end, after giving back the runs of an empty
  * heap or reclaiming cached small blocks if need be. */
-static void *large_alloc(struct segfit_heap *s, struct layout l)
+static inline void *large_alloc_at(struct segfit_heap *s, struct layout l)
 {
     size_t size;
     if (!tlsf_adjust_size(l.size, &size))
@@ -292,6 +292,23 @@ static void *large_alloc(struct segfit_heap *s, struct layout l)
     if (b == NULL)
         return large_alloc_retry(s, l);
     return large_count_alloc(s, b, l);
+}
+
+/* large_alloc_at() above the back end's granule: out of line, for
+ * large_alloc(). */
+__attribute__((noinline)) static void *large_alloc_aligned(struct segfit_heap *s, struct layout l)
+{
+    return large_alloc_at(s, l);
+}
+
+/* large_alloc_at(). The back end serves every alignment up to its
+ * granule alike, so the common request asks for the granule, a constant,
+ * and keeps only its size across the call. */
+static void *large_alloc(struct segfit_heap *s, struct layout l)
+{
+    if (l.align > TLSF_GRANULE)
+        return large_alloc_aligned(s, l);
+    return large_alloc_at(s, (struct layout){.size = l.size, .align = TLSF_GRANULE});
 }
 
 /* alloc_slow() once the list cannot serve: small_uncached(), else the
@@ -407,17 +424,30 @@ static inline bool small_realloc_in_place(struct segfit_heap *s, void *ptr, stru
     return true;
 }
 
+/* Counts the resize of a large block from `l` to `new_size` bytes, which
+ * made it block `r`, and returns its payload. */
+static void *large_count_resize(struct segfit_heap *s, struct tlsf_block *r, struct layout l,
+                                size_t new_size)
+{
+    s->large_bytes = s->large_bytes - l.size + new_size;
+    heap_counts_resize(&s->counts, l.size, new_size);
+    return (void *)tlsf_block_payload(r);
+}
+
 /* A large block that neither resizing nor moving could place: once more
  * after reclaiming cached small blocks, which may free its neighbours (so
  * that it can stay after all) as well as room elsewhere. NULL, nothing
- * changed, if that fails too. */
-__attribute__((noinline, cold)) static struct tlsf_block *
-large_resize_reclaiming(struct segfit_heap *s, struct tlsf_block *b, size_t size, size_t align,
-                        size_t copy)
+ * changed, if that fails too. It takes large_realloc()'s arguments and
+ * works out the rest again, so that large_realloc() keeps only what
+ * counting needs across its call. */
+__attribute__((noinline, cold)) static void *
+large_realloc_reclaiming(struct segfit_heap *s, void *ptr, struct layout l, size_t new_size)
 {
-    if (!segfit_reclaim_cached(s))
+    size_t size, copy = l.size < new_size ? l.size : new_size;
+    if (!tlsf_adjust_size(new_size, &size) || !segfit_reclaim_cached(s))
         return NULL;
-    return tlsf_core_realloc(&s->be, b, size, align, copy);
+    struct tlsf_block *r = tlsf_core_realloc(&s->be, tlsf_block_of(ptr), size, l.align, copy);
+    return r != NULL ? large_count_resize(s, r, l, new_size) : NULL;
 }
 
 /* Large to large: in place when the back end can (grow into a free
@@ -431,12 +461,8 @@ static void *large_realloc(struct segfit_heap *s, void *ptr, struct layout l, si
         return NULL;
     struct tlsf_block *r = tlsf_core_realloc(&s->be, b, size, l.align, copy);
     if (r == NULL)
-        r = large_resize_reclaiming(s, b, size, l.align, copy);
-    if (r == NULL)
-        return NULL;
-    s->large_bytes = s->large_bytes - l.size + new_size;
-    heap_counts_resize(&s->counts, l.size, new_size);
-    return (void *)tlsf_block_payload(r);
+        return large_realloc_reclaiming(s, ptr, l, new_size);
+    return large_count_resize(s, r, l, new_size);
 }
 
 /* Moves between the front end and the back end: a new block, the bytes
