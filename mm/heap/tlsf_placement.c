@@ -148,21 +148,26 @@ struct tlsf_block *tlsf_core_alloc_up_to(struct tlsf_core *c, size_t min, size_t
 
 /* ---- Resizing ---------------------------------------------------------------------- */
 
-/* Slides used block `b` down into its free predecessor (and over a free
- * successor) when together they hold `size` bytes at `align`, keeping its
- * first `copy` bytes: the block ends up lower in memory, snugly. NULL if
- * they do not hold it. */
-static struct tlsf_block *slide_down(struct tlsf_core *c, struct tlsf_block *b, size_t size,
-                                     size_t align, size_t copy)
+/* Whether used block `b`, which with a free successor holds `room` bytes,
+ * can slide down into its free predecessor: together they hold `size`
+ * bytes at `align`. Only looks, so that tlsf_core_realloc() decides before
+ * it calls anything. */
+static inline bool slide_down_fits(const struct tlsf_block *b, size_t room, size_t size,
+                                   size_t align)
 {
-    struct tlsf_block *prev = b->prev_phys, *next = tlsf_block_next(b);
-    if (prev == NULL || !tlsf_block_is_free(prev) || (tlsf_block_payload(prev) & (align - 1)) != 0)
-        return NULL;
-    size_t total = tlsf_block_size(prev) + TLSF_HEADER + tlsf_block_size(b);
-    if (tlsf_block_is_free(next))
-        total += TLSF_HEADER + tlsf_block_size(next);
-    if (total < size)
-        return NULL;
+    const struct tlsf_block *prev = b->prev_phys;
+    return prev != NULL && tlsf_block_is_free(prev) &&
+           (tlsf_block_payload(prev) & (align - 1)) == 0 &&
+           tlsf_block_size(prev) + TLSF_HEADER + room >= size;
+}
+
+/* Slides used block `b` down into its free predecessor (and over a free
+ * successor), which slide_down_fits() found hold `size` bytes, keeping its
+ * first `copy` bytes: the block ends up lower in memory, snugly. */
+__attribute__((noinline)) static struct tlsf_block *
+slide_down(struct tlsf_core *c, struct tlsf_block *b, size_t size, size_t copy)
+{
+    struct tlsf_block *prev = b->prev_phys;
     block_merge_next(c, b);
     block_take(c, prev);
     block_absorb(prev, b);
@@ -202,31 +207,22 @@ static struct tlsf_block *shrink_by_moving(struct tlsf_core *c, struct tlsf_bloc
     return f;
 }
 
-/* tlsf_core_realloc() without allocating elsewhere; NULL, changing
- * nothing, when only a move can do it. */
-static inline struct tlsf_block *resize(struct tlsf_core *c, struct tlsf_block *b, size_t size,
-                                        size_t align, size_t copy)
+/* A shrink of used block `b` to `size`: moved into a snug block (see
+ * shrink_by_moving()), else in place. Out of line, as every path of
+ * tlsf_core_realloc() that calls something. */
+__attribute__((noinline)) static struct tlsf_block *
+shrink(struct tlsf_core *c, struct tlsf_block *b, size_t size, size_t align, size_t copy)
 {
-    if (size <= tlsf_block_size(b)) {
-        struct tlsf_block *moved = shrink_by_moving(c, b, size, align, copy);
-        if (moved != NULL)
-            return moved;
-        tlsf_core_trim(c, b, size);
-        return b;
-    }
-    struct tlsf_block *next = tlsf_block_next(b);
-    if (tlsf_block_is_free(next) &&
-        tlsf_block_size(b) + TLSF_HEADER + tlsf_block_size(next) >= size) {
-        block_merge_next(c, b);
-        block_trim_free(c, b, size); /* its successor is used now */
-        return b;
-    }
-    return slide_down(c, b, size, align < TLSF_GRANULE ? TLSF_GRANULE : align, copy);
+    struct tlsf_block *moved = shrink_by_moving(c, b, size, align, copy);
+    if (moved != NULL)
+        return moved;
+    tlsf_core_trim(c, b, size);
+    return b;
 }
 
 /* Moves used block `b` to a new block (see tlsf_core_realloc()). */
-static inline struct tlsf_block *move(struct tlsf_core *c, struct tlsf_block *b, size_t size,
-                                      size_t align, size_t copy)
+__attribute__((noinline)) static struct tlsf_block *move(struct tlsf_core *c, struct tlsf_block *b,
+                                                         size_t size, size_t align, size_t copy)
 {
     struct tlsf_block *r = tlsf_core_alloc(c, size, align);
     if (r == NULL)
@@ -236,9 +232,31 @@ static inline struct tlsf_block *move(struct tlsf_core *c, struct tlsf_block *b,
     return r;
 }
 
+/* Grows used block `b` in place to `size` over its free successor, which
+ * holds the difference. */
+__attribute__((noinline)) static struct tlsf_block *grow(struct tlsf_core *c, struct tlsf_block *b,
+                                                         size_t size)
+{
+    block_merge_next(c, b);
+    block_trim_free(c, b, size); /* its successor is used now */
+    return b;
+}
+
+/* Only decides: every way is a tail call, so that this frame saves no
+ * registers for any of them. */
 struct tlsf_block *tlsf_core_realloc(struct tlsf_core *c, struct tlsf_block *b, size_t size,
                                      size_t align, size_t copy)
 {
-    struct tlsf_block *r = resize(c, b, size, align, copy);
-    return r != NULL ? r : move(c, b, size, align, copy);
+    size_t room = tlsf_block_size(b);
+    if (size <= room)
+        return shrink(c, b, size, align, copy);
+    struct tlsf_block *next = tlsf_block_next(b);
+    if (tlsf_block_is_free(next)) {
+        room += TLSF_HEADER + tlsf_block_size(next);
+        if (room >= size)
+            return grow(c, b, size);
+    }
+    if (slide_down_fits(b, room, size, align < TLSF_GRANULE ? TLSF_GRANULE : align))
+        return slide_down(c, b, size, copy);
+    return move(c, b, size, align, copy);
 }
