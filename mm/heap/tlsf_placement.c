@@ -123,16 +123,24 @@ __attribute__((noinline)) static struct tlsf_block *alloc_aligned(struct tlsf_co
     return b;
 }
 
-struct tlsf_block *tlsf_core_alloc(struct tlsf_core *c, size_t size, size_t align)
+/* tlsf_core_alloc() at the natural alignment. Always inline: it is the
+ * whole of tlsf_core_alloc()'s common path, and of move()'s allocation. */
+__attribute__((always_inline)) static inline struct tlsf_block *alloc_natural(struct tlsf_core *c,
+                                                                              size_t size)
 {
-    if (align > TLSF_GRANULE)
-        return alloc_aligned(c, size, align);
     size_t head_of;
     struct tlsf_block *b = find_fit(c, size, &head_of);
     if (b == NULL)
         return NULL;
     take_fit_trimmed(c, b, head_of, size);
     return b;
+}
+
+struct tlsf_block *tlsf_core_alloc(struct tlsf_core *c, size_t size, size_t align)
+{
+    if (align > TLSF_GRANULE)
+        return alloc_aligned(c, size, align);
+    return alloc_natural(c, size);
 }
 
 struct tlsf_block *tlsf_core_alloc_up_to(struct tlsf_core *c, size_t min, size_t max)
@@ -224,7 +232,8 @@ shrink(struct tlsf_core *c, struct tlsf_block *b, size_t size, size_t align, siz
 __attribute__((noinline)) static struct tlsf_block *move(struct tlsf_core *c, struct tlsf_block *b,
                                                          size_t size, size_t align, size_t copy)
 {
-    struct tlsf_block *r = tlsf_core_alloc(c, size, align);
+    struct tlsf_block *r =
+        align > TLSF_GRANULE ? alloc_aligned(c, size, align) : alloc_natural(c, size);
     if (r == NULL)
         return NULL;
     memcpy((void *)tlsf_block_payload(r), (void *)tlsf_block_payload(b), copy);
