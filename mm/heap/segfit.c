@@ -174,15 +174,20 @@ static struct segfit_small *take_cached(struct segfit_heap *s, size_t c, size_t 
 
 /* In a small heap, a run's uncarved bytes are a real share of the memory,
  * while the blocks on the class lists wait for a request of their own class
- * or for a reclaim pass. Once the lists hold 1/SEGFIT_NEAR_CACHED_DIV of
- * the bytes in use, a cached block a little larger than class c (one of the
- * SEGFIT_NEAR_CLASSES classes above, leaving at least 16 bytes: an 8-byte
- * piece serves almost nothing) is split before the run is carved, so that
- * the run stays whole for the requests that no cached block fits, as in a
- * good-fit heap. 0 if that does not apply or no such block is cached. */
+ * or for a reclaim pass. A cached block a little larger than class c (one
+ * of the SEGFIT_NEAR_CLASSES classes above, leaving at least 16 bytes: an
+ * 8-byte piece serves almost nothing) is split before the run is carved,
+ * so that the run stays whole for the requests that no cached block fits,
+ * as in a good-fit heap: always for a request of SEGFIT_NEAR_ALWAYS bytes
+ * or more, whose leftover is small beside it; for a smaller one, whose
+ * leftover may be as large as itself, once the lists hold
+ * 1/SEGFIT_NEAR_CACHED_DIV of the bytes in use. 0 if that does not apply
+ * or no such block is cached. */
 static uintptr_t split_near(struct segfit_heap *s, size_t c, size_t align)
 {
-    if (!small_heap(s) || segfit_cached_bound(s) < s->counts.bytes_in_use / SEGFIT_NEAR_CACHED_DIV)
+    if (!small_heap(s) ||
+        (class_bytes(c) < SEGFIT_NEAR_ALWAYS &&
+         segfit_cached_bound(s) < s->counts.bytes_in_use / SEGFIT_NEAR_CACHED_DIV))
         return 0;
     size_t first = c + 2, stop = first + SEGFIT_NEAR_CLASSES;
     return split_cached(s, c, align, first < SEGFIT_CLASSES ? first : SEGFIT_CLASSES,

@@ -633,6 +633,48 @@ static void segfit_a_small_heap_splits_a_near_cached_block_before_carving(void *
     test_heap_close(&h);
 }
 
+/* Thirty 96-byte blocks, one of them freed (the lists then hold far less
+ * than 1/SEGFIT_NEAR_CACHED_DIV of the bytes in use), then a request of
+ * `size` bytes while the current run still has room. Returns it, the freed
+ * block and where the run's uncarved bytes began. */
+static char *near_split_with_little_cached(size_t region, size_t size, char **freed,
+                                           uintptr_t *bump)
+{
+    static void *blocks[30];
+    test_heap_open(&h, &heap_kind_segfit, region, 0, region);
+    struct segfit_heap *s = h.state;
+    for (size_t i = 0; i < 30; i++)
+        blocks[i] = th_alloc(&h, 96, 8);
+    th_free(&h, blocks[10], 96, 8);
+    *freed = blocks[10];
+    *bump = s->bump;
+    assert_true(s->bump_end - s->bump >= size);
+    char *p = th_alloc(&h, size, 8);
+    h.a.ops->check(h.state);
+    th_free(&h, p, size, 8);
+    for (size_t i = 0; i < 30; i++)
+        if (i != 10)
+            th_free(&h, blocks[i], 96, 8);
+    return p;
+}
+
+/* In a small heap, a request of SEGFIT_NEAR_ALWAYS bytes or more splits a
+ * near cached block before carving however little the lists hold; a
+ * shorter one waits for the lists to hold 1/SEGFIT_NEAR_CACHED_DIV of the
+ * bytes in use, and carves. */
+static void segfit_a_small_heap_always_splits_near_for_a_long_request(void **state)
+{
+    (void)state;
+    char *freed;
+    uintptr_t bump;
+    char *p = near_split_with_little_cached(64 * KIB, SEGFIT_NEAR_ALWAYS + 16, &freed, &bump);
+    assert_ptr_equal(p, freed);
+    test_heap_close(&h);
+    p = near_split_with_little_cached(64 * KIB, SEGFIT_NEAR_ALWAYS - 8, &freed, &bump);
+    assert_ptr_equal(p, (char *)bump);
+    test_heap_close(&h);
+}
+
 /* The reclaim pass meets every cached block: one freed twice is met twice. */
 static void segfit_reclaim_pass_detects_a_small_double_free(void **state)
 {
@@ -768,6 +810,7 @@ int main(void)
         cmocka_unit_test(segfit_reclaim_works_without_a_free_byte_to_lend),
         cmocka_unit_test(segfit_a_cached_block_is_split_before_a_new_run),
         cmocka_unit_test(segfit_a_small_heap_splits_a_near_cached_block_before_carving),
+        cmocka_unit_test(segfit_a_small_heap_always_splits_near_for_a_long_request),
         cmocka_unit_test(segfit_cached_blocks_are_reclaimed_before_the_heap_end_grows),
         cmocka_unit_test(segfit_large_double_free_panics),
         cmocka_unit_test(segfit_reclaim_pass_detects_a_small_double_free),
