@@ -21,7 +21,10 @@
  *   1/SEGFIT_SPLIT_CACHED_DIV of the bytes in use; in a small heap, one
  *   of the SEGFIT_NEAR_CLASSES classes above before the run is carved) is
  *   bounded by 2 * SEGFIT_CLASSES + SEGFIT_NEAR_CLASSES O(1) steps and
- *   three back-end searches, independent of the number of blocks.
+ *   three back-end searches, independent of the number of blocks. In a
+ *   small heap, a small block that grows and whose new class's list
+ *   cannot serve first looks for the cached blocks around it: O(n) for each it
+ *   takes, for n cached small blocks.
  *   large alloc, dealloc, realloc in place, extend: O(1), as TLSF (at most
  *   4 blocks looked at in one list, two merges, two splits).
  *   The reclaim pass: O(n + h/512 + b) with a bitmap the back end lends,

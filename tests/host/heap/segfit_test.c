@@ -675,6 +675,48 @@ static void segfit_a_small_heap_always_splits_near_for_a_long_request(void **sta
     test_heap_close(&h);
 }
 
+/* Four 64-byte blocks a, b, c, d back to back (64-aligned: class 8's
+ * alignment), in a heap of `region` bytes; blocks [free_from, free_to) of
+ * them freed, then b grown to 128 bytes. Returns where b went, contents
+ * checked, and the four blocks. */
+static char *grow_b(size_t region, size_t free_from, size_t free_to, char **blocks)
+{
+    test_heap_open(&h, &heap_kind_segfit, region, 0, region);
+    for (size_t i = 0; i < 4; i++)
+        blocks[i] = th_alloc(&h, 64, 8);
+    for (size_t i = 1; i < 4; i++)
+        assert_ptr_equal(blocks[i], blocks[i - 1] + 64);
+    (void)th_alloc(&h, 8, 8); /* b, c and d not at the top of the run */
+    memset(blocks[1], 0x5a, 64);
+    for (size_t i = free_from; i < free_to; i++)
+        th_free(&h, blocks[i], 64, 8);
+    char *q = allocator_realloc(&h.a, blocks[1], (struct layout){64, 8}, 128);
+    assert_non_null(q);
+    for (int i = 0; i < 64; i++)
+        assert_int_equal((unsigned char)q[i], 0x5a);
+    allocator_check(&h.a);
+    return q;
+}
+
+/* In a small heap, a block that grows takes the cached blocks after it
+ * (and stays), else those before it (and slides down to them), rather than
+ * moving to a new block; a larger heap moves it. */
+static void segfit_a_small_heap_grows_a_block_into_cached_neighbours(void **state)
+{
+    (void)state;
+    char *blocks[4];
+    char *q = grow_b(64 * KIB, 2, 3, blocks); /* c free: b stays */
+    assert_ptr_equal(q, blocks[1]);
+    test_heap_close(&h);
+    q = grow_b(64 * KIB, 0, 1, blocks); /* a free: b slides down */
+    assert_ptr_equal(q, blocks[0]);
+    test_heap_close(&h);
+    q = grow_b(SEGFIT_SMALL_HEAP_RUNS * SEGFIT_RUN, 2, 3, blocks);
+    assert_ptr_not_equal(q, blocks[1]);
+    assert_ptr_not_equal(q, blocks[0]);
+    test_heap_close(&h);
+}
+
 /* The reclaim pass meets every cached block: one freed twice is met twice. */
 static void segfit_reclaim_pass_detects_a_small_double_free(void **state)
 {
@@ -811,6 +853,7 @@ int main(void)
         cmocka_unit_test(segfit_a_cached_block_is_split_before_a_new_run),
         cmocka_unit_test(segfit_a_small_heap_splits_a_near_cached_block_before_carving),
         cmocka_unit_test(segfit_a_small_heap_always_splits_near_for_a_long_request),
+        cmocka_unit_test(segfit_a_small_heap_grows_a_block_into_cached_neighbours),
         cmocka_unit_test(segfit_cached_blocks_are_reclaimed_before_the_heap_end_grows),
         cmocka_unit_test(segfit_large_double_free_panics),
         cmocka_unit_test(segfit_reclaim_pass_detects_a_small_double_free),
