@@ -486,6 +486,21 @@ static struct segfit_small *take_cached_at(struct segfit_heap *s, uintptr_t from
     return NULL;
 }
 
+/* Puts the free range [lo, hi) on the lists merged with the cached blocks
+ * that touch it, in as few pieces as push_range() allows, so that a small
+ * heap's larger requests find the room that blocks freed side by side make
+ * together without waiting for a reclaim pass. Linear in the cached blocks
+ * per block merged. */
+static void push_coalesced(struct segfit_heap *s, uintptr_t lo, uintptr_t hi)
+{
+    size_t bytes;
+    while (take_cached_at(s, hi, false, &bytes) != NULL)
+        hi += bytes;
+    while (take_cached_at(s, lo, true, &bytes) != NULL)
+        lo -= bytes;
+    push_range(s, lo, hi - lo);
+}
+
 /* In a small heap, a block that grows takes the cached blocks around it
  * when they cover the growth, as a first-fit heap grows a block into its
  * free neighbours: moving would leave the old block's bytes as a hole that
@@ -531,7 +546,8 @@ small_moved(struct segfit_heap *s, void *q, void *ptr, struct layout l, size_t n
 
 /* small_move() in a small heap when the new class's list cannot serve: a
  * growing block first tries to grow into the cached blocks around it (see
- * small_grow_into_cached), else it moves to a block from alloc_slow().
+ * small_grow_into_cached), else it moves to a block from alloc_slow() and
+ * the old one goes back merged with its cached neighbours.
  * Cold: a heap of any real size never runs it, so it stays out of the
  * other paths' way. */
 __attribute__((noinline, cold)) static void *small_move_small_heap(struct segfit_heap *s, void *ptr,
@@ -548,7 +564,12 @@ __attribute__((noinline, cold)) static void *small_move_small_heap(struct segfit
         return q;
     }
     q = alloc_slow(s, (struct layout){.size = new_size, .align = l.align});
-    return q == NULL ? NULL : small_moved(s, q, ptr, l, new_size);
+    if (q == NULL)
+        return NULL;
+    q = memcpy(q, ptr, l.size < new_size ? l.size : new_size);
+    push_coalesced(s, (uintptr_t)ptr, (uintptr_t)ptr + have);
+    heap_counts_free(&s->counts, l.size);
+    return q;
 }
 
 /* A small block moved to another class: segfit_alloc()'s fast path and

@@ -23,8 +23,9 @@
  *   bounded by 2 * SEGFIT_CLASSES + SEGFIT_NEAR_CLASSES O(1) steps and
  *   three back-end searches, independent of the number of blocks. In a
  *   small heap, a small block that grows and whose new class's list
- *   cannot serve first looks for the cached blocks around it: O(n) for each it
- *   takes, for n cached small blocks.
+ *   cannot serve looks for the cached blocks around it (to grow into, or
+ *   to merge with the block it leaves): O(n) for each it takes, for n
+ *   cached small blocks.
  *   large alloc, dealloc, realloc in place, extend: O(1), as TLSF (at most
  *   4 blocks looked at in one list, two merges, two splits).
  *   The reclaim pass: O(n + h/512 + b) with a bitmap the back end lends,

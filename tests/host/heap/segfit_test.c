@@ -717,6 +717,37 @@ static void segfit_a_small_heap_grows_a_block_into_cached_neighbours(void **stat
     test_heap_close(&h);
 }
 
+/* In a small heap, a growing block that moves goes back merged with the
+ * cached blocks around it: a, b and c (64 bytes each, a 64-aligned) with a
+ * and c freed, b grown to 512 bytes (too much for a and c to hold): then
+ * a 192-byte request takes the 192 bytes at a from its own list; a larger
+ * heap leaves three 64-byte blocks there, and carves. */
+static char *merged_after_move(size_t region)
+{
+    test_heap_open(&h, &heap_kind_segfit, region, 0, region);
+    char *a = th_alloc(&h, 64, 8), *b = th_alloc(&h, 64, 8), *c = th_alloc(&h, 64, 8);
+    assert_ptr_equal(b, a + 64);
+    assert_ptr_equal(c, a + 128);
+    (void)th_alloc(&h, 8, 8); /* c not at the top of the run */
+    th_free(&h, a, 64, 8);
+    th_free(&h, c, 64, 8);
+    char *q = allocator_realloc(&h.a, b, (struct layout){64, 8}, 512);
+    assert_non_null(q);
+    assert_true(q < a || q >= a + 192);
+    char *p = th_alloc(&h, 192, 8);
+    allocator_check(&h.a);
+    return p == a ? p : NULL;
+}
+
+static void segfit_a_small_heap_merges_a_moved_block_with_its_cached_neighbours(void **state)
+{
+    (void)state;
+    assert_non_null(merged_after_move(64 * KIB));
+    test_heap_close(&h);
+    assert_null(merged_after_move(SEGFIT_SMALL_HEAP_RUNS * SEGFIT_RUN));
+    test_heap_close(&h);
+}
+
 /* The reclaim pass meets every cached block: one freed twice is met twice. */
 static void segfit_reclaim_pass_detects_a_small_double_free(void **state)
 {
@@ -854,6 +885,7 @@ int main(void)
         cmocka_unit_test(segfit_a_small_heap_splits_a_near_cached_block_before_carving),
         cmocka_unit_test(segfit_a_small_heap_always_splits_near_for_a_long_request),
         cmocka_unit_test(segfit_a_small_heap_grows_a_block_into_cached_neighbours),
+        cmocka_unit_test(segfit_a_small_heap_merges_a_moved_block_with_its_cached_neighbours),
         cmocka_unit_test(segfit_cached_blocks_are_reclaimed_before_the_heap_end_grows),
         cmocka_unit_test(segfit_large_double_free_panics),
         cmocka_unit_test(segfit_reclaim_pass_detects_a_small_double_free),
