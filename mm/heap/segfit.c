@@ -176,7 +176,9 @@ static struct segfit_small *take_cached(struct segfit_heap *s, size_t c, size_t 
  * while the blocks on the class lists wait for a request of their own class
  * or for a reclaim pass. A cached block a little larger than class c (one
  * of the SEGFIT_NEAR_CLASSES classes above, leaving at least 16 bytes: an
- * 8-byte piece serves almost nothing) is split before the run is carved,
+ * 8-byte piece serves almost nothing; from SEGFIT_NEAR_SNUG bytes, also
+ * the class just above, as a hole that snug is better filled than kept
+ * for a request of its own size) is split before the run is carved,
  * so that the run stays whole for the requests that no cached block fits,
  * as in a good-fit heap: always for a request of SEGFIT_NEAR_ALWAYS bytes
  * or more, whose leftover is small beside it; for a smaller one, whose
@@ -189,7 +191,8 @@ static uintptr_t split_near(struct segfit_heap *s, size_t c, size_t align)
         (class_bytes(c) < SEGFIT_NEAR_ALWAYS &&
          segfit_cached_bound(s) < s->counts.bytes_in_use / SEGFIT_NEAR_CACHED_DIV))
         return 0;
-    size_t first = c + 2, stop = first + SEGFIT_NEAR_CLASSES;
+    size_t first = c + (class_bytes(c) >= SEGFIT_NEAR_SNUG ? 1 : 2);
+    size_t stop = first + SEGFIT_NEAR_CLASSES;
     return split_cached(s, c, align, first < SEGFIT_CLASSES ? first : SEGFIT_CLASSES,
                         stop < SEGFIT_CLASSES ? stop : SEGFIT_CLASSES);
 }

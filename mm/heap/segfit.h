@@ -65,8 +65,9 @@ extern "C" {
 #define SEGFIT_SPLIT_CACHED_DIV   16 /* lists over 1/16 of the bytes in use split before runs */
 #define SEGFIT_SMALL_HEAP_RUNS    64 /* a region of fewer runs than this is a small heap */
 #define SEGFIT_NEAR_CLASSES       24 /* classes above a request a small heap splits before carving */
-#define SEGFIT_NEAR_CACHED_DIV    10 /* ... once the lists hold 1/10 of the bytes in use */
-#define SEGFIT_NEAR_ALWAYS        48 /* ... always for requests this long or longer */
+#define SEGFIT_NEAR_CACHED_DIV    10  /* ... once the lists hold 1/10 of the bytes in use */
+#define SEGFIT_NEAR_ALWAYS        48  /* ... always for requests this long or longer */
+#define SEGFIT_NEAR_SNUG          128 /* ... from the class just above for requests this long */
 
 struct segfit_small {
     struct segfit_small *next;

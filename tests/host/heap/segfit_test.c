@@ -633,19 +633,19 @@ static void segfit_a_small_heap_splits_a_near_cached_block_before_carving(void *
     test_heap_close(&h);
 }
 
-/* Thirty 96-byte blocks (32-aligned), one of them freed (the lists then hold far less
- * than 1/SEGFIT_NEAR_CACHED_DIV of the bytes in use), then a request of
- * `size` bytes while the current run still has room. Returns it, the freed
- * block and where the run's uncarved bytes began. */
-static char *near_split_with_little_cached(size_t region, size_t size, char **freed,
+/* Thirty `block`-byte blocks, one of them freed (the lists then hold far
+ * less than 1/SEGFIT_NEAR_CACHED_DIV of the bytes in use), then a request
+ * of `size` bytes while the current run still has room. Returns it, the
+ * freed block and where the run's uncarved bytes began. */
+static char *near_split_with_little_cached(size_t region, size_t block, size_t size, char **freed,
                                            uintptr_t *bump)
 {
     static void *blocks[30];
     test_heap_open(&h, &heap_kind_segfit, region, 0, region);
     struct segfit_heap *s = h.state;
     for (size_t i = 0; i < 30; i++)
-        blocks[i] = th_alloc(&h, 96, 8);
-    th_free(&h, blocks[10], 96, 8);
+        blocks[i] = th_alloc(&h, block, 8);
+    th_free(&h, blocks[10], block, 8);
     *freed = blocks[10];
     *bump = s->bump;
     assert_true(s->bump_end - s->bump >= size);
@@ -654,7 +654,7 @@ static char *near_split_with_little_cached(size_t region, size_t size, char **fr
     th_free(&h, p, size, 8);
     for (size_t i = 0; i < 30; i++)
         if (i != 10)
-            th_free(&h, blocks[i], 96, 8);
+            th_free(&h, blocks[i], block, 8);
     return p;
 }
 
@@ -668,10 +668,29 @@ static void segfit_a_small_heap_always_splits_near_for_a_long_request(void **sta
     char *freed;
     uintptr_t bump;
     size_t size = SEGFIT_NEAR_ALWAYS + 16;
-    char *p = near_split_with_little_cached(64 * KIB, size, &freed, &bump);
+    char *p = near_split_with_little_cached(64 * KIB, 96, size, &freed, &bump);
     assert_true(p >= freed && p + size <= freed + 96); /* cut from the freed 96-byte block */
     test_heap_close(&h);
-    p = near_split_with_little_cached(64 * KIB, SEGFIT_NEAR_ALWAYS - 8, &freed, &bump);
+    p = near_split_with_little_cached(64 * KIB, 96, SEGFIT_NEAR_ALWAYS - 8, &freed, &bump);
+    assert_ptr_equal(p, (char *)bump);
+    test_heap_close(&h);
+}
+
+/* In a small heap, a request of SEGFIT_NEAR_SNUG bytes or more takes a
+ * cached block just one class (8 bytes) larger; a shorter one does not,
+ * and carves. Sizes with 8-byte alignment, so that only the class
+ * decides. */
+static void segfit_a_small_heap_fills_a_snug_block_for_a_long_request(void **state)
+{
+    (void)state;
+    char *freed;
+    uintptr_t bump;
+    size_t size = SEGFIT_NEAR_SNUG + 8; /* 136: class alignment 8 */
+    char *p = near_split_with_little_cached(64 * KIB, size + 8, size, &freed, &bump);
+    assert_ptr_equal(p, freed);
+    test_heap_close(&h);
+    size = SEGFIT_NEAR_SNUG - 8; /* 120: class alignment 8 */
+    p = near_split_with_little_cached(64 * KIB, size + 8, size, &freed, &bump);
     assert_ptr_equal(p, (char *)bump);
     test_heap_close(&h);
 }
@@ -885,6 +904,7 @@ int main(void)
         cmocka_unit_test(segfit_a_cached_block_is_split_before_a_new_run),
         cmocka_unit_test(segfit_a_small_heap_splits_a_near_cached_block_before_carving),
         cmocka_unit_test(segfit_a_small_heap_always_splits_near_for_a_long_request),
+        cmocka_unit_test(segfit_a_small_heap_fills_a_snug_block_for_a_long_request),
         cmocka_unit_test(segfit_a_small_heap_grows_a_block_into_cached_neighbours),
         cmocka_unit_test(segfit_a_small_heap_merges_a_moved_block_with_its_cached_neighbours),
         cmocka_unit_test(segfit_cached_blocks_are_reclaimed_before_the_heap_end_grows),
