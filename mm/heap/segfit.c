@@ -174,17 +174,25 @@ static struct segfit_small *take_cached(struct segfit_heap *s, size_t c, size_t 
 
 /* In a small heap, a run's uncarved bytes are a real share of the memory,
  * while the blocks on the class lists wait for a request of their own class
- * or for a reclaim pass. Once the lists hold 1/SEGFIT_NEAR_CACHED_DIV of
- * the bytes in use, a cached block a little larger than class c (one of the
- * SEGFIT_NEAR_CLASSES classes above, leaving at least 16 bytes: an 8-byte
- * piece serves almost nothing) is split before the run is carved, so that
- * the run stays whole for the requests that no cached block fits, as in a
- * good-fit heap. 0 if that does not apply or no such block is cached. */
+ * or for a reclaim pass. A cached block a little larger than class c (one
+ * of the SEGFIT_NEAR_CLASSES classes above, leaving at least 16 bytes: an
+ * 8-byte piece serves almost nothing; from SEGFIT_NEAR_SNUG bytes, also
+ * the class just above, as a hole that snug is better filled than kept
+ * for a request of its own size) is split before the run is carved,
+ * so that the run stays whole for the requests that no cached block fits,
+ * as in a good-fit heap: always for a request of SEGFIT_NEAR_ALWAYS bytes
+ * or more, whose leftover is small beside it; for a smaller one, whose
+ * leftover may be as large as itself, once the lists hold
+ * 1/SEGFIT_NEAR_CACHED_DIV of the bytes in use. 0 if that does not apply
+ * or no such block is cached. */
 static uintptr_t split_near(struct segfit_heap *s, size_t c, size_t align)
 {
-    if (!small_heap(s) || segfit_cached_bound(s) < s->counts.bytes_in_use / SEGFIT_NEAR_CACHED_DIV)
+    if (!small_heap(s) ||
+        (class_bytes(c) < SEGFIT_NEAR_ALWAYS &&
+         segfit_cached_bound(s) < s->counts.bytes_in_use / SEGFIT_NEAR_CACHED_DIV))
         return 0;
-    size_t first = c + 2, stop = first + SEGFIT_NEAR_CLASSES;
+    size_t first = c + (class_bytes(c) >= SEGFIT_NEAR_SNUG ? 1 : 2);
+    size_t stop = first + SEGFIT_NEAR_CLASSES;
     return split_cached(s, c, align, first < SEGFIT_CLASSES ? first : SEGFIT_CLASSES,
                         stop < SEGFIT_CLASSES ? stop : SEGFIT_CLASSES);
 }
@@ -491,21 +499,123 @@ __attribute__((noinline)) static void *large_to_small(struct segfit_heap *s, voi
     return q;
 }
 
-/* A small block moved to another class: segfit_alloc()'s fast path and
- * segfit_dealloc()'s around the copy. Out of line, so that small_realloc()
- * saves no registers for it. */
-__attribute__((noinline)) static void *small_move(struct segfit_heap *s, void *ptr, struct layout l,
-                                                  size_t new_size)
+/* The cached block that starts at address `from`, or (`ending`) ends at
+ * it, taken off its list; NULL if none does. Linear in the cached blocks. */
+static struct segfit_small *take_cached_at(struct segfit_heap *s, uintptr_t from, bool ending,
+                                           size_t *bytes)
 {
-    struct layout nl = {.size = new_size, .align = l.align};
-    void *q = pop_head(s, class_of(new_size), l.align);
-    if (q != NULL)
-        heap_counts_alloc(&s->counts, new_size);
-    else if ((q = alloc_slow(s, nl)) == NULL)
+    for (size_t c = 0; c < SEGFIT_CLASSES; c++)
+        for (struct segfit_small **link = &s->lists[c]; *link != NULL; link = &(*link)->next)
+            if ((uintptr_t)*link + (ending ? class_bytes(c) : 0) == from) {
+                struct segfit_small *b = *link;
+                *link = b->next;
+                *bytes = class_bytes(c);
+                return b;
+            }
+    return NULL;
+}
+
+/* Puts the free range [lo, hi) on the lists merged with the cached blocks
+ * that touch it, in as few pieces as push_range() allows, so that a small
+ * heap's larger requests find the room that blocks freed side by side make
+ * together without waiting for a reclaim pass. Linear in the cached blocks
+ * per block merged. */
+static void push_coalesced(struct segfit_heap *s, uintptr_t lo, uintptr_t hi)
+{
+    size_t bytes;
+    while (take_cached_at(s, hi, false, &bytes) != NULL)
+        hi += bytes;
+    while (take_cached_at(s, lo, true, &bytes) != NULL)
+        lo -= bytes;
+    push_range(s, lo, hi - lo);
+}
+
+/* In a small heap, a block that grows takes the cached blocks around it
+ * when they cover the growth, as a first-fit heap grows a block into its
+ * free neighbours: moving would leave the old block's bytes as a hole that
+ * few requests fit, and take a new hole as large as the grown block. The
+ * blocks after it are taken first (the block stays), then those before it
+ * (the block slides down to the lowest aligned address). Touching cached
+ * blocks lie in the same run (a run's header parts runs). The bytes around
+ * the new block go back on the lists; if the cached blocks found fall
+ * short, they all go back. Linear in the cached blocks per block taken. */
+static void *small_grow_into_cached(struct segfit_heap *s, uintptr_t p, size_t have, size_t want,
+                                    size_t align, size_t copy)
+{
+    size_t bytes;
+    uintptr_t lo = p, hi = p + have, q = p;
+    while (hi < p + want && take_cached_at(s, hi, false, &bytes) != NULL)
+        hi += bytes;
+    for (;;) {
+        q = (lo + align - 1) & ~((uintptr_t)align - 1);
+        if (q + want <= hi || take_cached_at(s, lo, true, &bytes) == NULL)
+            break;
+        lo -= bytes;
+    }
+    if (q + want > hi) {
+        push_range(s, lo, p - lo);
+        push_range(s, p + have, hi - p - have);
         return NULL;
+    }
+    if (q != p)
+        memmove((void *)q, (void *)p, copy);
+    push_range(s, lo, q - lo);
+    push_range(s, q + want, hi - q - want);
+    return (void *)q;
+}
+
+/* The copy and the free that end a move of small block `ptr` to `q`. */
+static inline __attribute__((always_inline)) void *
+small_moved(struct segfit_heap *s, void *q, void *ptr, struct layout l, size_t new_size)
+{
     q = memcpy(q, ptr, l.size < new_size ? l.size : new_size);
     free_small(s, ptr, l.size);
     return q;
+}
+
+/* small_move() in a small heap when the new class's list cannot serve: a
+ * growing block first tries to grow into the cached blocks around it (see
+ * small_grow_into_cached), else it moves to a block from alloc_slow() and
+ * the old one goes back merged with its cached neighbours.
+ * Cold: a heap of any real size never runs it, so it stays out of the
+ * other paths' way. */
+__attribute__((noinline, cold)) static void *small_move_small_heap(struct segfit_heap *s, void *ptr,
+                                                                   struct layout l, size_t new_size)
+{
+    size_t have = class_bytes(class_of(l.size)), want = class_bytes(class_of(new_size));
+    size_t align = class_align(class_of(new_size));
+    if (l.align > align)
+        align = l.align;
+    void *q =
+        want > have ? small_grow_into_cached(s, (uintptr_t)ptr, have, want, align, l.size) : NULL;
+    if (q != NULL) {
+        heap_counts_resize(&s->counts, l.size, new_size);
+        return q;
+    }
+    q = alloc_slow(s, (struct layout){.size = new_size, .align = l.align});
+    if (q == NULL)
+        return NULL;
+    q = memcpy(q, ptr, l.size < new_size ? l.size : new_size);
+    push_coalesced(s, (uintptr_t)ptr, (uintptr_t)ptr + have);
+    heap_counts_free(&s->counts, l.size);
+    return q;
+}
+
+/* A small block moved to another class: segfit_alloc()'s fast path and
+ * segfit_dealloc()'s around the copy (in a small heap, the list's head or
+ * small_move_small_heap()). Out of line, so that small_realloc() saves no
+ * registers for it. */
+__attribute__((noinline)) static void *small_move(struct segfit_heap *s, void *ptr, struct layout l,
+                                                  size_t new_size)
+{
+    void *q = pop_head(s, class_of(new_size), l.align);
+    if (q != NULL)
+        heap_counts_alloc(&s->counts, new_size);
+    else if (small_heap(s))
+        return small_move_small_heap(s, ptr, l, new_size);
+    else if ((q = alloc_slow(s, (struct layout){.size = new_size, .align = l.align})) == NULL)
+        return NULL;
+    return small_moved(s, q, ptr, l, new_size);
 }
 
 /* Small to small when the block may stay: in place if it can, else

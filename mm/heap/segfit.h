@@ -21,7 +21,11 @@
  *   1/SEGFIT_SPLIT_CACHED_DIV of the bytes in use; in a small heap, one
  *   of the SEGFIT_NEAR_CLASSES classes above before the run is carved) is
  *   bounded by 2 * SEGFIT_CLASSES + SEGFIT_NEAR_CLASSES O(1) steps and
- *   three back-end searches, independent of the number of blocks.
+ *   three back-end searches, independent of the number of blocks. In a
+ *   small heap, a small block that grows and whose new class's list
+ *   cannot serve looks for the cached blocks around it (to grow into, or
+ *   to merge with the block it leaves): O(n) for each it takes, for n
+ *   cached small blocks.
  *   large alloc, dealloc, realloc in place, extend: O(1), as TLSF (at most
  *   4 blocks looked at in one list, two merges, two splits).
  *   The reclaim pass: O(n + h/512 + b) with a bitmap the back end lends,
@@ -60,8 +64,10 @@ extern "C" {
 #define SEGFIT_RECLAIM_CACHED_MIN (256 * 1024) /* see reclaim_at (a small heap: less) */
 #define SEGFIT_SPLIT_CACHED_DIV   16 /* lists over 1/16 of the bytes in use split before runs */
 #define SEGFIT_SMALL_HEAP_RUNS    64 /* a region of fewer runs than this is a small heap */
-#define SEGFIT_NEAR_CLASSES       16 /* classes above a request a small heap splits before carving */
-#define SEGFIT_NEAR_CACHED_DIV    10 /* ... once the lists hold 1/10 of the bytes in use */
+#define SEGFIT_NEAR_CLASSES       24 /* classes above a request a small heap splits before carving */
+#define SEGFIT_NEAR_CACHED_DIV    10  /* ... once the lists hold 1/10 of the bytes in use */
+#define SEGFIT_NEAR_ALWAYS        48  /* ... always for requests this long or longer */
+#define SEGFIT_NEAR_SNUG          128 /* ... from the class just above for requests this long */
 
 struct segfit_small {
     struct segfit_small *next;

@@ -633,6 +633,141 @@ static void segfit_a_small_heap_splits_a_near_cached_block_before_carving(void *
     test_heap_close(&h);
 }
 
+/* Thirty `block`-byte blocks, one of them freed (the lists then hold far
+ * less than 1/SEGFIT_NEAR_CACHED_DIV of the bytes in use), then a request
+ * of `size` bytes while the current run still has room. Returns it, the
+ * freed block and where the run's uncarved bytes began. */
+static char *near_split_with_little_cached(size_t region, size_t block, size_t size, char **freed,
+                                           uintptr_t *bump)
+{
+    static void *blocks[30];
+    test_heap_open(&h, &heap_kind_segfit, region, 0, region);
+    struct segfit_heap *s = h.state;
+    for (size_t i = 0; i < 30; i++)
+        blocks[i] = th_alloc(&h, block, 8);
+    th_free(&h, blocks[10], block, 8);
+    *freed = blocks[10];
+    *bump = s->bump;
+    assert_true(s->bump_end - s->bump >= size);
+    char *p = th_alloc(&h, size, 8);
+    h.a.ops->check(h.state);
+    th_free(&h, p, size, 8);
+    for (size_t i = 0; i < 30; i++)
+        if (i != 10)
+            th_free(&h, blocks[i], block, 8);
+    return p;
+}
+
+/* In a small heap, a request of SEGFIT_NEAR_ALWAYS bytes or more splits a
+ * near cached block before carving however little the lists hold; a
+ * shorter one waits for the lists to hold 1/SEGFIT_NEAR_CACHED_DIV of the
+ * bytes in use, and carves. */
+static void segfit_a_small_heap_always_splits_near_for_a_long_request(void **state)
+{
+    (void)state;
+    char *freed;
+    uintptr_t bump;
+    size_t size = SEGFIT_NEAR_ALWAYS + 16;
+    char *p = near_split_with_little_cached(64 * KIB, 96, size, &freed, &bump);
+    assert_true(p >= freed && p + size <= freed + 96); /* cut from the freed 96-byte block */
+    test_heap_close(&h);
+    p = near_split_with_little_cached(64 * KIB, 96, SEGFIT_NEAR_ALWAYS - 8, &freed, &bump);
+    assert_ptr_equal(p, (char *)bump);
+    test_heap_close(&h);
+}
+
+/* In a small heap, a request of SEGFIT_NEAR_SNUG bytes or more takes a
+ * cached block just one class (8 bytes) larger; a shorter one does not,
+ * and carves. Sizes with 8-byte alignment, so that only the class
+ * decides. */
+static void segfit_a_small_heap_fills_a_snug_block_for_a_long_request(void **state)
+{
+    (void)state;
+    char *freed;
+    uintptr_t bump;
+    size_t size = SEGFIT_NEAR_SNUG + 8; /* 136: class alignment 8 */
+    char *p = near_split_with_little_cached(64 * KIB, size + 8, size, &freed, &bump);
+    assert_ptr_equal(p, freed);
+    test_heap_close(&h);
+    size = SEGFIT_NEAR_SNUG - 8; /* 120: class alignment 8 */
+    p = near_split_with_little_cached(64 * KIB, size + 8, size, &freed, &bump);
+    assert_ptr_equal(p, (char *)bump);
+    test_heap_close(&h);
+}
+
+/* Four 64-byte blocks a, b, c, d back to back (64-aligned: class 8's
+ * alignment), in a heap of `region` bytes; blocks [free_from, free_to) of
+ * them freed, then b grown to 128 bytes. Returns where b went, contents
+ * checked, and the four blocks. */
+static char *grow_b(size_t region, size_t free_from, size_t free_to, char **blocks)
+{
+    test_heap_open(&h, &heap_kind_segfit, region, 0, region);
+    for (size_t i = 0; i < 4; i++)
+        blocks[i] = th_alloc(&h, 64, 8);
+    for (size_t i = 1; i < 4; i++)
+        assert_ptr_equal(blocks[i], blocks[i - 1] + 64);
+    (void)th_alloc(&h, 8, 8); /* b, c and d not at the top of the run */
+    memset(blocks[1], 0x5a, 64);
+    for (size_t i = free_from; i < free_to; i++)
+        th_free(&h, blocks[i], 64, 8);
+    char *q = allocator_realloc(&h.a, blocks[1], (struct layout){64, 8}, 128);
+    assert_non_null(q);
+    for (int i = 0; i < 64; i++)
+        assert_int_equal((unsigned char)q[i], 0x5a);
+    allocator_check(&h.a);
+    return q;
+}
+
+/* In a small heap, a block that grows takes the cached blocks after it
+ * (and stays), else those before it (and slides down to them), rather than
+ * moving to a new block; a larger heap moves it. */
+static void segfit_a_small_heap_grows_a_block_into_cached_neighbours(void **state)
+{
+    (void)state;
+    char *blocks[4];
+    char *q = grow_b(64 * KIB, 2, 3, blocks); /* c free: b stays */
+    assert_ptr_equal(q, blocks[1]);
+    test_heap_close(&h);
+    q = grow_b(64 * KIB, 0, 1, blocks); /* a free: b slides down */
+    assert_ptr_equal(q, blocks[0]);
+    test_heap_close(&h);
+    q = grow_b(SEGFIT_SMALL_HEAP_RUNS * SEGFIT_RUN, 2, 3, blocks);
+    assert_ptr_not_equal(q, blocks[1]);
+    assert_ptr_not_equal(q, blocks[0]);
+    test_heap_close(&h);
+}
+
+/* In a small heap, a growing block that moves goes back merged with the
+ * cached blocks around it: a, b and c (64 bytes each, a 64-aligned) with a
+ * and c freed, b grown to 512 bytes (too much for a and c to hold): then
+ * a 192-byte request takes the 192 bytes at a from its own list; a larger
+ * heap leaves three 64-byte blocks there, and carves. */
+static char *merged_after_move(size_t region)
+{
+    test_heap_open(&h, &heap_kind_segfit, region, 0, region);
+    char *a = th_alloc(&h, 64, 8), *b = th_alloc(&h, 64, 8), *c = th_alloc(&h, 64, 8);
+    assert_ptr_equal(b, a + 64);
+    assert_ptr_equal(c, a + 128);
+    (void)th_alloc(&h, 8, 8); /* c not at the top of the run */
+    th_free(&h, a, 64, 8);
+    th_free(&h, c, 64, 8);
+    char *q = allocator_realloc(&h.a, b, (struct layout){64, 8}, 512);
+    assert_non_null(q);
+    assert_true(q < a || q >= a + 192);
+    char *p = th_alloc(&h, 192, 8);
+    allocator_check(&h.a);
+    return p == a ? p : NULL;
+}
+
+static void segfit_a_small_heap_merges_a_moved_block_with_its_cached_neighbours(void **state)
+{
+    (void)state;
+    assert_non_null(merged_after_move(64 * KIB));
+    test_heap_close(&h);
+    assert_null(merged_after_move(SEGFIT_SMALL_HEAP_RUNS * SEGFIT_RUN));
+    test_heap_close(&h);
+}
+
 /* The reclaim pass meets every cached block: one freed twice is met twice. */
 static void segfit_reclaim_pass_detects_a_small_double_free(void **state)
 {
@@ -768,6 +903,10 @@ int main(void)
         cmocka_unit_test(segfit_reclaim_works_without_a_free_byte_to_lend),
         cmocka_unit_test(segfit_a_cached_block_is_split_before_a_new_run),
         cmocka_unit_test(segfit_a_small_heap_splits_a_near_cached_block_before_carving),
+        cmocka_unit_test(segfit_a_small_heap_always_splits_near_for_a_long_request),
+        cmocka_unit_test(segfit_a_small_heap_fills_a_snug_block_for_a_long_request),
+        cmocka_unit_test(segfit_a_small_heap_grows_a_block_into_cached_neighbours),
+        cmocka_unit_test(segfit_a_small_heap_merges_a_moved_block_with_its_cached_neighbours),
         cmocka_unit_test(segfit_cached_blocks_are_reclaimed_before_the_heap_end_grows),
         cmocka_unit_test(segfit_large_double_free_panics),
         cmocka_unit_test(segfit_reclaim_pass_detects_a_small_double_free),
