@@ -500,32 +500,37 @@ __attribute__((noinline)) static void *large_to_small(struct segfit_heap *s, voi
 }
 
 /* The cached block that starts at address `from`, or (`ending`) ends at
- * it, taken off its list; NULL if none does. Linear in the cached blocks. */
+ * it, taken off its list; NULL if none of the first SEGFIT_NEIGHBOUR_SCAN
+ * blocks of any list does. A neighbour freed lately is near its list's
+ * head (the lists are LIFO); the bound keeps the step count independent of
+ * how many blocks are cached. */
 static struct segfit_small *take_cached_at(struct segfit_heap *s, uintptr_t from, bool ending,
                                            size_t *bytes)
 {
-    for (size_t c = 0; c < SEGFIT_CLASSES; c++)
-        for (struct segfit_small **link = &s->lists[c]; *link != NULL; link = &(*link)->next)
+    for (size_t c = 0; c < SEGFIT_CLASSES; c++) {
+        struct segfit_small **link = &s->lists[c];
+        for (int i = 0; *link != NULL && i < SEGFIT_NEIGHBOUR_SCAN; i++, link = &(*link)->next)
             if ((uintptr_t)*link + (ending ? class_bytes(c) : 0) == from) {
                 struct segfit_small *b = *link;
                 *link = b->next;
                 *bytes = class_bytes(c);
                 return b;
             }
+    }
     return NULL;
 }
 
 /* Puts the free range [lo, hi) on the lists merged with the cached blocks
  * that touch it, in as few pieces as push_range() allows, so that a small
  * heap's larger requests find the room that blocks freed side by side make
- * together without waiting for a reclaim pass. Linear in the cached blocks
- * per block merged. */
+ * together without waiting for a reclaim pass; up to SEGFIT_SMALL_MAX
+ * bytes, the most one piece can hold. */
 static void push_coalesced(struct segfit_heap *s, uintptr_t lo, uintptr_t hi)
 {
     size_t bytes;
-    while (take_cached_at(s, hi, false, &bytes) != NULL)
+    while (hi - lo < SEGFIT_SMALL_MAX && take_cached_at(s, hi, false, &bytes) != NULL)
         hi += bytes;
-    while (take_cached_at(s, lo, true, &bytes) != NULL)
+    while (hi - lo < SEGFIT_SMALL_MAX && take_cached_at(s, lo, true, &bytes) != NULL)
         lo -= bytes;
     push_range(s, lo, hi - lo);
 }
@@ -538,7 +543,7 @@ static void push_coalesced(struct segfit_heap *s, uintptr_t lo, uintptr_t hi)
  * (the block slides down to the lowest aligned address). Touching cached
  * blocks lie in the same run (a run's header parts runs). The bytes around
  * the new block go back on the lists; if the cached blocks found fall
- * short, they all go back. Linear in the cached blocks per block taken. */
+ * short, they all go back. */
 static void *small_grow_into_cached(struct segfit_heap *s, uintptr_t p, size_t have, size_t want,
                                     size_t align, size_t copy)
 {

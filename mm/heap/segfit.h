@@ -24,8 +24,10 @@
  *   three back-end searches, independent of the number of blocks. In a
  *   small heap, a small block that grows and whose new class's list
  *   cannot serve looks for the cached blocks around it (to grow into, or
- *   to merge with the block it leaves): O(n) for each it takes, for n
- *   cached small blocks.
+ *   to merge with the block it leaves): at most SEGFIT_SMALL_MAX /
+ *   SEGFIT_QUANTUM of them, each found in at most SEGFIT_CLASSES *
+ *   SEGFIT_NEIGHBOUR_SCAN list steps -- a constant, but the largest of
+ *   the small paths.
  *   large alloc, dealloc, realloc in place, extend: O(1), as TLSF (at most
  *   4 blocks looked at in one list, two merges, two splits).
  *   The reclaim pass: O(n + h/512 + b) with a bitmap the back end lends,
@@ -68,6 +70,7 @@ extern "C" {
 #define SEGFIT_NEAR_CACHED_DIV    10  /* ... once the lists hold 1/10 of the bytes in use */
 #define SEGFIT_NEAR_ALWAYS        48  /* ... always for requests this long or longer */
 #define SEGFIT_NEAR_SNUG          128 /* ... from the class just above for requests this long */
+#define SEGFIT_NEIGHBOUR_SCAN     64  /* blocks of each list a small heap looks at for a neighbour */
 
 struct segfit_small {
     struct segfit_small *next;
