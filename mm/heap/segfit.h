@@ -70,7 +70,7 @@ extern "C" {
 #define SEGFIT_NEAR_CACHED_DIV    10  /* ... once the lists hold 1/10 of the bytes in use */
 #define SEGFIT_NEAR_ALWAYS        48  /* ... always for requests this long or longer */
 #define SEGFIT_NEAR_SNUG          128 /* ... from the class just above for requests this long */
-#define SEGFIT_NEIGHBOUR_SCAN     64  /* blocks of each list a small heap looks at for a neighbour */
+#define SEGFIT_NEIGHBOUR_SCAN     64 /* blocks of each list a small heap looks at for a neighbour */
 
 struct segfit_small {
     struct segfit_small *next;
