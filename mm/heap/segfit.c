@@ -175,8 +175,9 @@ static struct segfit_small *take_cached(struct segfit_heap *s, size_t c, size_t 
 /* In a small heap, a run's uncarved bytes are a real share of the memory,
  * while the blocks on the class lists wait for a request of their own class
  * or for a reclaim pass. A cached block a little larger than class c (one
- * of the SEGFIT_NEAR_CLASSES classes above, leaving at least 16 bytes: an
- * 8-byte piece serves almost nothing; from SEGFIT_NEAR_SNUG bytes, also
+ * of the SEGFIT_NEAR_CLASSES classes from two above, so that a piece of
+ * 16 bytes or more is left for requests of 8 bytes or more: an 8-byte
+ * piece serves almost nothing; from SEGFIT_NEAR_SNUG bytes, also
  * the class just above, as a hole that snug is better filled than kept
  * for a request of its own size) is split before the run is carved,
  * so that the run stays whole for the requests that no cached block fits,
@@ -523,8 +524,8 @@ static struct segfit_small *take_cached_at(struct segfit_heap *s, uintptr_t from
 /* Puts the free range [lo, hi) on the lists merged with the cached blocks
  * that touch it, in as few pieces as push_range() allows, so that a small
  * heap's larger requests find the room that blocks freed side by side make
- * together without waiting for a reclaim pass; up to SEGFIT_SMALL_MAX
- * bytes, the most one piece can hold. */
+ * together without waiting for a reclaim pass; it stops merging once the
+ * range holds SEGFIT_SMALL_MAX bytes, the most one piece can hold. */
 static void push_coalesced(struct segfit_heap *s, uintptr_t lo, uintptr_t hi)
 {
     size_t bytes;
@@ -539,8 +540,9 @@ static void push_coalesced(struct segfit_heap *s, uintptr_t lo, uintptr_t hi)
  * when they cover the growth, as a first-fit heap grows a block into its
  * free neighbours: moving would leave the old block's bytes as a hole that
  * few requests fit, and take a new hole as large as the grown block. The
- * blocks after it are taken first (the block stays), then those before it
- * (the block slides down to the lowest aligned address). Touching cached
+ * blocks after it are taken first (the block stays, or moves up to the new
+ * class's alignment), then those before it (the block slides down to the
+ * lowest aligned address). Touching cached
  * blocks lie in the same run (a run's header parts runs). The bytes around
  * the new block go back on the lists; if the cached blocks found fall
  * short, they all go back. */

@@ -20,14 +20,15 @@
  *   class: at the heap's end, or anywhere once the lists hold
  *   1/SEGFIT_SPLIT_CACHED_DIV of the bytes in use; in a small heap, one
  *   of the SEGFIT_NEAR_CLASSES classes above before the run is carved) is
- *   bounded by 2 * SEGFIT_CLASSES + SEGFIT_NEAR_CLASSES O(1) steps and
- *   three back-end searches, independent of the number of blocks. In a
- *   small heap, a small block that grows and whose new class's list
- *   cannot serve looks for the cached blocks around it (to grow into, or
- *   to merge with the block it leaves): at most SEGFIT_SMALL_MAX /
- *   SEGFIT_QUANTUM of them, each found in at most SEGFIT_CLASSES *
- *   SEGFIT_NEIGHBOUR_SCAN list steps -- a constant, but the largest of
- *   the small paths.
+ *   bounded by 2 * SEGFIT_CLASSES + SEGFIT_NEAR_CLASSES + 2 *
+ *   SEGFIT_ALIGNED_SCAN O(1) steps and four back-end searches, independent
+ *   of the number of blocks. In a small heap, a small block that grows and
+ *   whose new class's list cannot serve looks for the cached blocks around
+ *   it, to grow into and then to merge with the block it leaves: at most
+ *   (SEGFIT_SMALL_MAX + SEGFIT_SMALL_ALIGN) / SEGFIT_QUANTUM found for
+ *   each, plus four searches that find nothing, each search at most
+ *   SEGFIT_CLASSES * SEGFIT_NEIGHBOUR_SCAN list steps -- a constant, but
+ *   the largest of the small paths.
  *   large alloc, dealloc, realloc in place, extend: O(1), as TLSF (at most
  *   4 blocks looked at in one list, two merges, two splits).
  *   The reclaim pass: O(n + h/512 + b) with a bitmap the back end lends,

@@ -737,6 +737,40 @@ static void segfit_a_small_heap_grows_a_block_into_cached_neighbours(void **stat
     test_heap_close(&h);
 }
 
+/* A growing block whose address does not have its new class's alignment
+ * moves up into the cached neighbour it grows into: b (8 bytes at 8 mod
+ * 16) grows to 16 bytes over the freed 24-byte block n after it, and lands
+ * at n, 16-aligned, its bytes kept. A larger heap carves a new block. */
+static char *grown_up(size_t region, char **b_out)
+{
+    test_heap_open(&h, &heap_kind_segfit, region, 0, region);
+    char *x = th_alloc(&h, 8, 8), *b = th_alloc(&h, 8, 8), *n = th_alloc(&h, 24, 8);
+    assert_int_equal((uintptr_t)x % 16, 0);
+    assert_ptr_equal(b, x + 8);
+    assert_ptr_equal(n, x + 16);
+    (void)th_alloc(&h, 8, 8); /* n not at the top of the run */
+    th_free(&h, n, 24, 8);
+    memcpy(b, "growing", 8);
+    char *q = allocator_realloc(&h.a, b, (struct layout){8, 8}, 16);
+    assert_non_null(q);
+    assert_int_equal((uintptr_t)q % 16, 0);
+    assert_string_equal(q, "growing");
+    allocator_check(&h.a);
+    *b_out = b;
+    return q;
+}
+
+static void segfit_a_small_heap_grows_a_misaligned_block_up_into_its_neighbour(void **state)
+{
+    (void)state;
+    char *b, *q = grown_up(64 * KIB, &b);
+    assert_ptr_equal(q, b + 8);
+    test_heap_close(&h);
+    q = grown_up(SEGFIT_SMALL_HEAP_RUNS * SEGFIT_RUN, &b);
+    assert_ptr_not_equal(q, b + 8);
+    test_heap_close(&h);
+}
+
 /* In a small heap, a growing block that moves goes back merged with the
  * cached blocks around it: a, b and c (64 bytes each, a 64-aligned) with a
  * and c freed, b grown to 512 bytes (too much for a and c to hold): then
@@ -906,6 +940,7 @@ int main(void)
         cmocka_unit_test(segfit_a_small_heap_always_splits_near_for_a_long_request),
         cmocka_unit_test(segfit_a_small_heap_fills_a_snug_block_for_a_long_request),
         cmocka_unit_test(segfit_a_small_heap_grows_a_block_into_cached_neighbours),
+        cmocka_unit_test(segfit_a_small_heap_grows_a_misaligned_block_up_into_its_neighbour),
         cmocka_unit_test(segfit_a_small_heap_merges_a_moved_block_with_its_cached_neighbours),
         cmocka_unit_test(segfit_cached_blocks_are_reclaimed_before_the_heap_end_grows),
         cmocka_unit_test(segfit_large_double_free_panics),
