@@ -341,7 +341,7 @@ __attribute__((noinline)) static void *alloc_slow(struct segfit_heap *s, struct 
     if (!is_small(l))
         return large_alloc(s, l);
     size_t c = class_of(l.size);
-    size_t align = l.align > class_align(c) ? l.align : class_align(c);
+    size_t align = small_align(c, l.align);
     void *p = take_cached(s, c, align);
     if (p == NULL)
         return alloc_refill(s, l, c, align);
@@ -571,15 +571,6 @@ static void *small_grow_into_cached(struct segfit_heap *s, uintptr_t p, size_t h
     return (void *)q;
 }
 
-/* The copy and the free that end a move of small block `ptr` to `q`. */
-static inline __attribute__((always_inline)) void *
-small_moved(struct segfit_heap *s, void *q, void *ptr, struct layout l, size_t new_size)
-{
-    q = memcpy(q, ptr, l.size < new_size ? l.size : new_size);
-    free_small(s, ptr, l.size);
-    return q;
-}
-
 /* small_move() in a small heap when the new class's list cannot serve: a
  * growing block first tries to grow into the cached blocks around it (see
  * small_grow_into_cached), else it moves to a block from alloc_slow() and
@@ -590,9 +581,7 @@ __attribute__((noinline, cold)) static void *small_move_small_heap(struct segfit
                                                                    struct layout l, size_t new_size)
 {
     size_t have = class_bytes(class_of(l.size)), want = class_bytes(class_of(new_size));
-    size_t align = class_align(class_of(new_size));
-    if (l.align > align)
-        align = l.align;
+    size_t align = small_align(class_of(new_size), l.align);
     void *q =
         want > have ? small_grow_into_cached(s, (uintptr_t)ptr, have, want, align, l.size) : NULL;
     if (q != NULL) {
@@ -622,7 +611,9 @@ __attribute__((noinline)) static void *small_move(struct segfit_heap *s, void *p
         return small_move_small_heap(s, ptr, l, new_size);
     else if ((q = alloc_slow(s, (struct layout){.size = new_size, .align = l.align})) == NULL)
         return NULL;
-    return small_moved(s, q, ptr, l, new_size);
+    q = memcpy(q, ptr, l.size < new_size ? l.size : new_size);
+    free_small(s, ptr, l.size);
+    return q;
 }
 
 /* Small to small when the block may stay: in place if it can, else

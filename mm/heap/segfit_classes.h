@@ -59,6 +59,13 @@ static inline size_t class_align(size_t c)
     return a < SEGFIT_SMALL_ALIGN ? a : SEGFIT_SMALL_ALIGN;
 }
 
+/* The alignment a class-c block for a request aligned to `align` needs:
+ * the stricter of the two. */
+static inline size_t small_align(size_t c, size_t align)
+{
+    return align > class_align(c) ? align : class_align(c);
+}
+
 /* Puts the free range [p, p + bytes) (8-aligned, whole quanta) on the class
  * lists, cut into pieces of at most SEGFIT_SMALL_MAX bytes that each keep
  * the alignment invariant. */
