@@ -22,8 +22,8 @@ static bool small_heap(const struct segfit_heap *s)
     return region_bytes(s) < (size_t)SEGFIT_SMALL_HEAP_RUNS * SEGFIT_RUN;
 }
 
-/* The least the lists must gain between two reclaim passes before a new
- * run is taken: SEGFIT_RECLAIM_CACHED_MIN, which a small heap could
+/* The least the lists must gain between two reclaim passes before the
+ * heap's end grows: SEGFIT_RECLAIM_CACHED_MIN, which a small heap could
  * never reach; there, a SEGFIT_SMALL_HEAP_RUNS-th of the region. */
 static size_t reclaim_cached_min(const struct segfit_heap *s)
 {
@@ -129,11 +129,20 @@ static uintptr_t split_cached(struct segfit_heap *s, size_t c, size_t align, siz
     return 0;
 }
 
-/* The reclaim pass before a new run is taken; the next one waits until
- * the lists hold an eighth of the bytes in use (at least
- * reclaim_cached_min()) more than this one left on them, so that each
+/* A new run cut from the heap's end (block `b`) while the class lists
+ * hold about reclaim_at bytes or more: the cached blocks go back first, so that
+ * memory freed in one class serves others before the heap touches more
+ * memory. */
+static bool must_reclaim_before(const struct segfit_heap *s, const struct tlsf_block *b)
+{
+    return segfit_cached_bound(s) >= s->reclaim_at && tlsf_core_at_end(&s->be, b);
+}
+
+/* The reclaim pass before growing the end; the next one waits until the
+ * lists hold an eighth of the bytes in use (at least reclaim_cached_min())
+ * more than this one left on them, so that each
  * pass, linear in the cached blocks, is paid for by that many frees. */
-static void reclaim_before_new_run(struct segfit_heap *s)
+static void reclaim_before_growing(struct segfit_heap *s)
 {
     segfit_reclaim_cached(s);
     size_t step = s->counts.bytes_in_use / 8, min = reclaim_cached_min(s);
@@ -216,29 +225,32 @@ static void *small_alloc_slow(struct segfit_heap *s, size_t c, size_t align)
  * new run, or a larger cached block split. */
 static void *small_refill(struct segfit_heap *s, size_t c, size_t align)
 {
+    struct segfit_small *h;
     uintptr_t p;
-    /* A new run grows the heap's end or cuts into a hole that a large
-     * block or later runs could use: every so often the cached blocks are
-     * reclaimed first, so that memory freed in one class serves others
-     * (they may coalesce into a run's worth) before the run is taken.
-     * Between passes, once the lists hold enough to be worth looking in, a
-     * larger cached block, split, serves before a new run is taken. */
+    /* A larger cached block, split, serves before a new run is taken
+     * anywhere once the lists hold enough to be worth looking in; first,
+     * unless a reclaim pass may be due (below), which would do better. */
     size_t cached = segfit_cached_bound(s);
     bool split_first = cached >= s->counts.bytes_in_use / SEGFIT_SPLIT_CACHED_DIV;
-    if (cached >= s->reclaim_at) {
-        reclaim_before_new_run(s);
-        struct segfit_small *h = take_cached(s, c, align);
-        if (h != NULL)
-            return h;
-    } else if (split_first) {
+    if (split_first && cached < s->reclaim_at) {
         p = split_cached(s, c, align, c + 1, SEGFIT_CLASSES);
         if (p != 0)
             return (void *)p;
         split_first = false; /* no larger block: the lists change only if a pass runs */
     }
     struct tlsf_block *run = take_run(s, class_bytes(c) + align - SEGFIT_QUANTUM);
-    /* After a pass, and before the heap's end is cut into, a larger cached
-     * block, split, serves first. */
+    /* A run from the heap's end would grow the memory the heap touches:
+     * every so often, cached blocks are reclaimed first (they may coalesce
+     * into a run's worth), and a larger cached block, split, serves before
+     * the end is cut into. */
+    if (run != NULL && must_reclaim_before(s, run)) {
+        tlsf_core_release(&s->be, run);
+        reclaim_before_growing(s);
+        h = take_cached(s, c, align);
+        if (h != NULL)
+            return h;
+        run = take_run(s, class_bytes(c) + align - SEGFIT_QUANTUM);
+    }
     if (run == NULL || tlsf_core_at_end(&s->be, run) || split_first) {
         p = split_cached(s, c, align, c + 1, SEGFIT_CLASSES);
         if (p != 0) {

@@ -33,8 +33,8 @@
  *   4 blocks looked at in one list, two merges, two splits).
  *   The reclaim pass: O(n + h/512 + b) with a bitmap the back end lends,
  *   O(n log n + b) when it cannot, for n cached small blocks, h bytes of
- *   used heap and b back-end blocks; O(1) if nothing is live. Before a
- *   new run is taken it runs only after an eighth of the bytes in use have
+ *   used heap and b back-end blocks; O(1) if nothing is live. Before the
+ *   heap's end grows it runs only after an eighth of the bytes in use have
  *   been freed into the lists since the last pass; a request that would
  *   fail pays it every time.
  *   stats() walks the class lists, check() walks everything.
@@ -61,7 +61,7 @@ extern "C" {
 #define SEGFIT_SMALL_ALIGN        64   /* largest alignment the front end serves */
 #define SEGFIT_CLASSES            (SEGFIT_SMALL_MAX / SEGFIT_QUANTUM + 1)
 #define SEGFIT_RUN                16384 /* bytes a run takes from the back end when it can */
-#define SEGFIT_RUN_MIN            1024  /* runs come from a free block (good fit) this long */
+#define SEGFIT_RUN_MIN            4096  /* runs come from a free block (good fit) this long */
 #define SEGFIT_RECLAIM_MIN        1024  /* free ranges this long leave their run when reclaimed */
 #define SEGFIT_ALIGNED_SCAN       16    /* blocks a more aligned small request looks at */
 #define SEGFIT_RECLAIM_CACHED_MIN (256 * 1024) /* see reclaim_at (a small heap: less) */
@@ -87,7 +87,7 @@ struct segfit_heap {
     size_t runs;                    /* run blocks in the heap */
     size_t large_live, large_bytes; /* live blocks the back end serves directly */
     size_t run_bytes;               /* payload bytes of every run */
-    size_t reclaim_at;              /* segfit_cached_bound() that makes a new run reclaim first */
+    size_t reclaim_at; /* segfit_cached_bound() that makes growing the heap's end reclaim first */
 
     struct tlsf_core be; /* the back end; runs are its marked blocks */
 };

@@ -561,166 +561,35 @@ static void segfit_reclaim_works_without_a_free_byte_to_lend(void **state)
     test_heap_close(&h);
 }
 
-/* Carves `size`-byte blocks from the current run into blocks[] until it
- * cannot carve one more; returns how many. */
-static size_t use_up_the_run(struct segfit_heap *s, void **blocks, size_t max, size_t size)
-{
-    size_t n = 0;
-    do
-        blocks[n++] = th_alloc(&h, size, 8);
-    while (s->bump_end - s->bump >= size && n < max);
-    assert_true(s->bump_end - s->bump < size);
-    return n;
-}
-
-/* A heap whose current run is used up by blocks of one size, with an
- * 8 KiB hole above it that a new run could come from. */
-static struct {
-    void *blocks[4096];
-    bool freed[4096];
-    size_t n, size;
-    void *after; /* the block that keeps the hole from the heap's end */
-} used_up;
-
-static struct segfit_heap *used_up_open(size_t region, size_t size)
-{
-    test_heap_open(&h, &heap_kind_segfit, region, 0, region);
-    struct segfit_heap *s = h.state;
-    used_up.size = size;
-    used_up.n = use_up_the_run(s, used_up.blocks, 4096, size);
-    memset(used_up.freed, 0, sizeof used_up.freed);
-    void *hole = th_alloc(&h, 8 * KIB, 16);
-    used_up.after = th_alloc(&h, 2 * KIB, 16);
-    th_free(&h, hole, 8 * KIB, 16);
-    return s;
-}
-
-static void used_up_free(size_t i)
-{
-    th_free(&h, used_up.blocks[i], used_up.size, 8);
-    used_up.freed[i] = true;
-}
-
-/* Frees `p` (`size` bytes) and everything else, checking the heap before
- * and after. */
-static void used_up_close(void *p, size_t size)
-{
-    h.a.ops->check(h.state);
-    th_free(&h, p, size, 8);
-    th_free(&h, used_up.after, 2 * KIB, 16);
-    for (size_t i = 0; i < used_up.n; i++)
-        if (!used_up.freed[i])
-            th_free(&h, used_up.blocks[i], used_up.size, 8);
-    allocator_check(&h.a);
-    test_heap_close(&h);
-}
-
-/* What a small request did that neither its list nor the run served. */
-struct small_refill_seen {
-    bool passed;   /* a reclaim pass ran (reclaim_at moved on) */
-    bool run_kept; /* the run carved before is still the current one */
-};
-
-/* A run used up by 32-byte blocks, three in four of them freed: the lists
- * hold 96-byte ranges. A 24-byte request, which neither its list nor the
- * run serves, takes a piece of one of them, not the hole. */
-static struct small_refill_seen small_request_after_freeing_most_of_a_run(size_t region)
-{
-    struct segfit_heap *s = used_up_open(region, 32);
-    assert_true(s->bump_end - s->bump < 24); /* the run cannot carve 24 bytes */
-    struct tlsf_block *run = s->run;
-    for (size_t i = 0; i < used_up.n; i++)
-        if (i % 4 != 0)
-            used_up_free(i);
-    size_t reclaim_at = s->reclaim_at;
-    char *p = th_alloc(&h, 24, 8);
-    assert_int_equal(s->runs, 1);
-    assert_true(segfit_is_run(run));
-    assert_true(p >= (char *)run + TLSF_HEADER && p + 24 <= (char *)tlsf_block_next(run));
-    struct small_refill_seen seen = {s->reclaim_at != reclaim_at, s->run == run};
-    used_up_close(p, 24);
-    return seen;
-}
-
-/* Between reclaim passes, with at least 1/SEGFIT_SPLIT_CACHED_DIV of the
- * bytes in use on the lists, a larger cached block is split before a new
- * run is taken, even where a hole would give one without growing the
- * heap: no pass runs, the run stays current. */
+/* With enough freed into the lists, a small request that its list and the
+ * current run cannot serve splits a larger cached block instead of taking
+ * a new run, even where a hole would give one without growing the heap. */
 static void segfit_a_cached_block_is_split_before_a_new_run(void **state)
 {
     (void)state;
-    struct small_refill_seen seen = small_request_after_freeing_most_of_a_run(4096 * KIB);
-    assert_false(seen.passed);
-    assert_true(seen.run_kept);
-}
-
-/* Once the lists have gained reclaim_at bytes (in a small heap, a
- * SEGFIT_SMALL_HEAP_RUNS-th of the region), a new run waits for a reclaim
- * pass, wherever it would come from: the freed ranges, too short to leave
- * their run, go back on the lists, and one of them, split, serves. */
-static void segfit_a_pass_runs_before_a_new_run_anywhere(void **state)
-{
-    (void)state;
-    assert_true(small_request_after_freeing_most_of_a_run(64 * KIB).passed);
-}
-
-/* A 64 KiB heap (reclaim_at: 1 KiB) whose run is used up by 8-byte
- * blocks; every other block freed until the lists hold `short_by` bytes
- * less than reclaim_at; then a 24-byte request, which needs a new run.
- * Whether a reclaim pass ran. */
-static bool pass_before_a_new_run(size_t short_by)
-{
-    struct segfit_heap *s = used_up_open(64 * KIB, 8);
-    size_t at = s->reclaim_at;
-    for (size_t i = 0; segfit_cached_bound(s) + short_by < at; i += 2)
-        used_up_free(i);
-    assert_int_equal(segfit_cached_bound(s) + short_by, at);
-    void *p = th_alloc(&h, 24, 8);
-    assert_non_null(p);
-    bool passed = s->reclaim_at != at;
-    used_up_close(p, 24);
-    return passed;
-}
-
-/* The pass before a new run waits until the lists have gained reclaim_at
- * bytes, to the byte. */
-static void segfit_the_pass_before_a_new_run_waits_for_reclaim_at(void **state)
-{
-    (void)state;
-    assert_false(pass_before_a_new_run(8));
-    assert_true(pass_before_a_new_run(0));
-}
-
-/* A new run comes from the free block good fit finds for SEGFIT_RUN_MIN
- * bytes: a hole of 2 KiB, which a small heap of holes between large
- * blocks has many of, rather than cutting into the 64 KiB hole above it. */
-static void segfit_a_new_run_fills_a_short_hole(void **state)
-{
-    (void)state;
     static void *blocks[1024];
-    test_heap_open(&h, &heap_kind_segfit, 4096 * KIB, 0, 4096 * KIB);
+    test_heap_open(&h, &heap_kind_segfit, 64 * KIB, 0, 64 * KIB);
     struct segfit_heap *s = h.state;
-    size_t n32 = use_up_the_run(s, blocks, 1024, 32), n = n32;
-    while (s->bump_end - s->bump >= 8)
-        blocks[n++] = th_alloc(&h, 8, 8); /* nothing left to carve */
-    char *short_hole = th_alloc(&h, 2 * KIB, 16);
-    void *fence = th_alloc(&h, 2 * KIB, 16);
-    char *long_hole = th_alloc(&h, 64 * KIB, 16);
-    void *top = th_alloc(&h, 2 * KIB, 16);
-    th_free(&h, short_hole, 2 * KIB, 16);
-    th_free(&h, long_hole, 64 * KIB, 16);
-    char *p = th_alloc(&h, 40, 8);
-    assert_int_equal(s->runs, 2);
-    assert_true(p >= short_hole - TLSF_HEADER && p + 40 <= short_hole + 2 * KIB);
-    assert_ptr_equal(th_alloc(&h, 64 * KIB, 16), long_hole); /* still whole */
-    h.a.ops->check(h.state);
-    th_free(&h, long_hole, 64 * KIB, 16);
-    th_free(&h, p, 40, 8);
-    th_free(&h, fence, 2 * KIB, 16);
-    th_free(&h, top, 2 * KIB, 16);
+    size_t n = 0;
+    do
+        blocks[n++] = th_alloc(&h, 32, 8);
+    while (s->bump_end - s->bump >= 32 && n < 1024);
+    assert_true(s->bump_end - s->bump < 24); /* the run cannot carve 24 bytes */
+    struct tlsf_block *run = s->run;
+    void *hole = th_alloc(&h, 8 * KIB, 16), *after = th_alloc(&h, 2 * KIB, 16);
+    th_free(&h, hole, 8 * KIB, 16); /* a hole a new run could come from */
     for (size_t i = 0; i < n; i++)
-        th_free(&h, blocks[i], i < n32 ? 32 : 8, 8);
-    allocator_check(&h.a);
+        if (i % 4 != 0)
+            th_free(&h, blocks[i], 32, 8);
+    char *p = th_alloc(&h, 24, 8);
+    assert_int_equal(s->runs, 1);
+    assert_ptr_equal(s->run, run);
+    assert_true(p >= (char *)run + TLSF_HEADER && p + 24 <= (char *)tlsf_block_next(run));
+    h.a.ops->check(h.state);
+    th_free(&h, p, 24, 8);
+    th_free(&h, after, 2 * KIB, 16);
+    for (size_t i = 0; i < n; i += 4)
+        th_free(&h, blocks[i], 32, 8);
     test_heap_close(&h);
 }
 
@@ -1067,9 +936,6 @@ int main(void)
         cmocka_unit_test(segfit_stats_change_nothing),
         cmocka_unit_test(segfit_reclaim_works_without_a_free_byte_to_lend),
         cmocka_unit_test(segfit_a_cached_block_is_split_before_a_new_run),
-        cmocka_unit_test(segfit_a_pass_runs_before_a_new_run_anywhere),
-        cmocka_unit_test(segfit_a_new_run_fills_a_short_hole),
-        cmocka_unit_test(segfit_the_pass_before_a_new_run_waits_for_reclaim_at),
         cmocka_unit_test(segfit_a_small_heap_splits_a_near_cached_block_before_carving),
         cmocka_unit_test(segfit_a_small_heap_always_splits_near_for_a_long_request),
         cmocka_unit_test(segfit_a_small_heap_fills_a_snug_block_for_a_long_request),
