@@ -802,6 +802,77 @@ static void segfit_a_small_heap_merges_a_moved_block_with_its_cached_neighbours(
     test_heap_close(&h);
 }
 
+/* A run carved as: 8-byte fillers (at least eight) up to a 64-aligned
+ * address, w (8 bytes), b (56 bytes at 8 mod 64), n1 (`n1_size` bytes, an
+ * odd multiple of 8), n2 (56 bytes) and a guard (8 bytes, so that n2 is
+ * not at the top of the run), in a small heap, nothing on the lists
+ * before. n1 is freed; n2 if `free_n2`; w and the eight fillers below it
+ * if `free_below`. Then b, holding "growing", grows to 1024 bytes, whose
+ * class wants 64-byte alignment. Returns the grown block; *b_out is b. */
+static char *grow_to_64_aligned(size_t n1_size, bool free_n2, bool free_below, char **b_out)
+{
+    static char *fillers[64];
+    test_heap_open(&h, &heap_kind_segfit, 64 * KIB, 0, 64 * KIB);
+    struct segfit_heap *s = h.state;
+    size_t n = 0;
+    do
+        fillers[n++] = th_alloc(&h, 8, 8);
+    while (n < 8 || s->bump % 64 != 0);
+    char *w = th_alloc(&h, 8, 8), *b = th_alloc(&h, 56, 8);
+    char *n1 = th_alloc(&h, n1_size, 8), *n2 = th_alloc(&h, 56, 8);
+    assert_non_null(th_alloc(&h, 8, 8));
+    assert_int_equal((uintptr_t)w % 64, 0);
+    assert_ptr_equal(fillers[n - 1], w - 8);
+    assert_ptr_equal(fillers[n - 8], w - 64);
+    assert_ptr_equal(b, w + 8);
+    assert_ptr_equal(n1, b + 56);
+    assert_ptr_equal(n2, n1 + n1_size);
+    th_free(&h, n1, n1_size, 8);
+    if (free_n2)
+        th_free(&h, n2, 56, 8);
+    if (free_below) {
+        th_free(&h, w, 8, 8);
+        for (size_t i = n - 8; i < n; i++)
+            th_free(&h, fillers[i], 8, 8);
+    }
+    memcpy(b, "growing", 8);
+    char *q = allocator_realloc(&h.a, b, (struct layout){56, 8}, 1024);
+    assert_non_null(q);
+    assert_int_equal((uintptr_t)q % 64, 0);
+    assert_string_equal(q, "growing");
+    allocator_check(&h.a);
+    *b_out = b;
+    return q;
+}
+
+/* With w cached, n1 (960 bytes) and w hold the grown block exactly from
+ * the 64-aligned address w starts at: b slides down there, and no
+ * further (the fillers below stay cached). */
+static void segfit_a_small_heap_grows_a_block_down_to_its_new_alignment(void **state)
+{
+    (void)state;
+    char *b, *q = grow_to_64_aligned(960, false, true, &b);
+    assert_ptr_equal(q, b - 8);
+    test_heap_close(&h);
+}
+
+/* With w live, n1 (968 bytes) covers the growth but not from a 64-aligned
+ * address: b moves, and goes back merged with n1 only, since the range
+ * reached 1 KiB there: 1016 bytes at b (the largest piece that keeps its
+ * 8-byte alignment) and 8 after it; n2 stays a block of its own. */
+static void segfit_a_small_heap_merges_a_moved_block_until_1_kib(void **state)
+{
+    (void)state;
+    char *b, *q = grow_to_64_aligned(968, true, false, &b);
+    assert_true(q > b + 1080);
+    assert_ptr_equal(th_alloc(&h, 8, 8), b + 1016);
+    assert_ptr_equal(th_alloc(&h, 1016, 8), b);
+    assert_ptr_equal(th_alloc(&h, 56, 8), b + 1088); /* the padding before q */
+    assert_ptr_equal(th_alloc(&h, 56, 8), b + 1024);
+    allocator_check(&h.a);
+    test_heap_close(&h);
+}
+
 /* The reclaim pass meets every cached block: one freed twice is met twice. */
 static void segfit_reclaim_pass_detects_a_small_double_free(void **state)
 {
@@ -942,6 +1013,8 @@ int main(void)
         cmocka_unit_test(segfit_a_small_heap_grows_a_block_into_cached_neighbours),
         cmocka_unit_test(segfit_a_small_heap_grows_a_misaligned_block_up_into_its_neighbour),
         cmocka_unit_test(segfit_a_small_heap_merges_a_moved_block_with_its_cached_neighbours),
+        cmocka_unit_test(segfit_a_small_heap_grows_a_block_down_to_its_new_alignment),
+        cmocka_unit_test(segfit_a_small_heap_merges_a_moved_block_until_1_kib),
         cmocka_unit_test(segfit_cached_blocks_are_reclaimed_before_the_heap_end_grows),
         cmocka_unit_test(segfit_large_double_free_panics),
         cmocka_unit_test(segfit_reclaim_pass_detects_a_small_double_free),
