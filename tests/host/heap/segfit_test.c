@@ -737,6 +737,20 @@ static void segfit_a_small_heap_grows_a_block_into_cached_neighbours(void **stat
     test_heap_close(&h);
 }
 
+/* Block b of `from` bytes, holding "growing", reallocated to `to` bytes:
+ * the new block, aligned to `align`, holds "growing" and the heap checks
+ * out. */
+static char *grow_checked(char *b, size_t from, size_t to, size_t align)
+{
+    memcpy(b, "growing", 8);
+    char *q = allocator_realloc(&h.a, b, (struct layout){from, 8}, to);
+    assert_non_null(q);
+    assert_int_equal((uintptr_t)q % align, 0);
+    assert_string_equal(q, "growing");
+    allocator_check(&h.a);
+    return q;
+}
+
 /* A growing block whose address does not have its new class's alignment
  * moves up into the cached neighbour it grows into: b (8 bytes at 8 mod
  * 16) grows to 16 bytes over the freed 24-byte block n after it, and lands
@@ -750,14 +764,8 @@ static char *grown_up(size_t region, char **b_out)
     assert_ptr_equal(n, x + 16);
     (void)th_alloc(&h, 8, 8); /* n not at the top of the run */
     th_free(&h, n, 24, 8);
-    memcpy(b, "growing", 8);
-    char *q = allocator_realloc(&h.a, b, (struct layout){8, 8}, 16);
-    assert_non_null(q);
-    assert_int_equal((uintptr_t)q % 16, 0);
-    assert_string_equal(q, "growing");
-    allocator_check(&h.a);
     *b_out = b;
-    return q;
+    return grow_checked(b, 8, 16, 16);
 }
 
 static void segfit_a_small_heap_grows_a_misaligned_block_up_into_its_neighbour(void **state)
@@ -835,14 +843,8 @@ static char *grow_to_64_aligned(size_t n1_size, bool free_n2, bool free_below, c
         for (size_t i = n - 8; i < n; i++)
             th_free(&h, fillers[i], 8, 8);
     }
-    memcpy(b, "growing", 8);
-    char *q = allocator_realloc(&h.a, b, (struct layout){56, 8}, 1024);
-    assert_non_null(q);
-    assert_int_equal((uintptr_t)q % 64, 0);
-    assert_string_equal(q, "growing");
-    allocator_check(&h.a);
     *b_out = b;
-    return q;
+    return grow_checked(b, 56, 1024, 64);
 }
 
 /* With w cached, n1 (960 bytes) and w hold the grown block exactly from
