@@ -61,12 +61,11 @@ static inline size_t mapping_search(size_t size)
     return mapping_index(size + ((size_t)1 << (t - TLSF_SL_SHIFT)) - 1);
 }
 
-/* The head of list `i` (a mapping_index() value). The rows of blocks[][]
- * are contiguous, so this is the flat index's address, computed within
- * its row. */
+/* The head of list `i` (a mapping_index() value): the rows of blocks[][]
+ * are contiguous, so the flat index addresses it directly. */
 static inline struct tlsf_block **list_head(struct tlsf_core *c, size_t i)
 {
-    return &c->blocks[i / TLSF_SL_COUNT][i % TLSF_SL_COUNT];
+    return (struct tlsf_block **)c->blocks + i;
 }
 
 /* ---- The lists -------------------------------------------------------------- */
