@@ -33,7 +33,7 @@ _Static_assert(TLSF_BLOCK_MAX % TLSF_GRANULE == 0,
 /* ---- Mapping sizes to lists ---------------------------------------------- */
 
 /* The list a free block of `size` payload bytes belongs to, as one index
- * into blocks[][] read as a flat array (fl * TLSF_SL_COUNT + sl): sizes
+ * into blocks[] (fl * TLSF_SL_COUNT + sl): sizes
  * below TLSF_SMALL_SIZE by 16-byte steps in fl 0, then fl =
  * floor(log2(size)) - 8 and sl = the 5 bits after the top one. Sizes below
  * TLSF_SMALL_SIZE take the shift of the first level above them, which maps
@@ -61,11 +61,10 @@ static inline size_t mapping_search(size_t size)
     return mapping_index(size + ((size_t)1 << (t - TLSF_SL_SHIFT)) - 1);
 }
 
-/* The head of list `i` (a mapping_index() value): the rows of blocks[][]
- * are contiguous, so the flat index addresses it directly. */
+/* The head of list `i` (a mapping_index() value). */
 static inline struct tlsf_block **list_head(struct tlsf_core *c, size_t i)
 {
-    return (struct tlsf_block **)c->blocks + i;
+    return &c->blocks[i];
 }
 
 /* ---- The lists -------------------------------------------------------------- */
@@ -136,7 +135,7 @@ static inline void list_remove(struct tlsf_core *c, struct tlsf_block *b)
     if (next != NULL)
         next->link = link;
     else if ((uintptr_t)link - (uintptr_t)c->blocks < sizeof c->blocks)
-        list_emptied(c, (size_t)(link - (struct tlsf_block **)c->blocks));
+        list_emptied(c, (size_t)(link - c->blocks));
 }
 
 /* list_remove() of the head of list `i`, which search_suitable_block()

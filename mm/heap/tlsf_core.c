@@ -154,7 +154,8 @@ size_t tlsf_core_largest(const struct tlsf_core *c)
     unsigned fl = 63 ^ (unsigned)__builtin_clzll(c->fl_bitmap);
     unsigned sl = 31 ^ (unsigned)__builtin_clz(c->sl_bitmap[fl]);
     size_t largest = 0;
-    for (const struct tlsf_block *b = c->blocks[fl][sl]; b != NULL; b = b->next_free)
+    for (const struct tlsf_block *b = c->blocks[fl * TLSF_SL_COUNT + sl]; b != NULL;
+         b = b->next_free)
         if (tlsf_block_size(b) > largest)
             largest = tlsf_block_size(b);
     return largest;
@@ -213,10 +214,10 @@ static void check_lists(const struct tlsf_core *c, const char *name, size_t free
         if (fl_bit != (c->sl_bitmap[fl] != 0))
             panic("%s: fl bitmap bit %d disagrees with sl bitmap %#x", name, fl, c->sl_bitmap[fl]);
         for (int sl = 0; sl < TLSF_SL_COUNT; sl++) {
-            struct tlsf_block *const *link = &c->blocks[fl][sl];
-            if (((c->sl_bitmap[fl] >> sl) & 1) != (c->blocks[fl][sl] != NULL))
+            struct tlsf_block *const *link = &c->blocks[fl * TLSF_SL_COUNT + sl];
+            if (((c->sl_bitmap[fl] >> sl) & 1) != (*link != NULL))
                 panic("%s: sl bitmap bit [%d][%d] disagrees with its list", name, fl, sl);
-            for (const struct tlsf_block *b = c->blocks[fl][sl]; b != NULL;
+            for (const struct tlsf_block *b = *link; b != NULL;
                  link = &b->next_free, b = b->next_free) {
                 if (++listed > free_blocks)
                     panic("%s: more listed blocks than free blocks (cycle?)", name);

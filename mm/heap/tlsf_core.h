@@ -14,7 +14,8 @@
  *              a block is resized: good fit at the lowest address, in-place
  *              growth and shrinking, sliding down, moving.
  *
- * Free blocks are kept in FL x SL segregated lists, blocks[fl][sl]:
+ * Free blocks are kept in FL x SL segregated lists, list (fl, sl) at
+ * blocks[fl * TLSF_SL_COUNT + sl]:
  *   first level   fl = floor(log2(size)) - 8   (sizes below 512 share fl 0)
  *   second level  sl = the next 5 bits of size (32 linear sub-ranges per fl)
  * with a bitmap per level saying which lists are non-empty, so finding a
@@ -109,8 +110,8 @@ struct tlsf_core {
     struct tlsf_block *first;           /* lowest block */
     struct tlsf_block *sentinel;        /* zero-size used block ending the heap */
     uint64_t fl_bitmap;                 /* bit fl: some list of first level fl is non-empty */
-    uint32_t sl_bitmap[TLSF_FL_COUNT];  /* bit sl: blocks[fl][sl] is non-empty */
-    struct tlsf_block *blocks[TLSF_FL_COUNT][TLSF_SL_COUNT]; /* list heads */
+    uint32_t sl_bitmap[TLSF_FL_COUNT];  /* bit sl: list (fl, sl) is non-empty */
+    struct tlsf_block *blocks[TLSF_FL_COUNT * TLSF_SL_COUNT]; /* list heads, fl * SL_COUNT + sl */
     size_t free_bytes; /* sum of the listed blocks' payload sizes */
 };
 
