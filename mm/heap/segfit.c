@@ -540,12 +540,13 @@ static void push_coalesced(struct segfit_heap *s, uintptr_t lo, uintptr_t hi)
  * when they cover the growth, as a first-fit heap grows a block into its
  * free neighbours: moving would leave the old block's bytes as a hole that
  * few requests fit, and take a new hole as large as the grown block. The
- * blocks after it are taken first (the block stays, or moves up to the new
- * class's alignment), then those before it (the block slides down to the
- * lowest aligned address). Touching cached
- * blocks lie in the same run (a run's header parts runs). The bytes around
- * the new block go back on the lists; if the cached blocks found fall
- * short, they all go back. */
+ * blocks after it are taken first, until they cover the growth from where
+ * the block starts (it stays, or moves up to the new class's alignment if
+ * they reach that far), then those before it, one at a time until the
+ * block fits from an aligned address (it slides down only as far as it
+ * must). Touching cached blocks lie in the same run (a run's header parts
+ * runs). The bytes around the new block go back on the lists; if the
+ * cached blocks found fall short, they all go back. */
 static void *small_grow_into_cached(struct segfit_heap *s, uintptr_t p, size_t have, size_t want,
                                     size_t align, size_t copy)
 {

@@ -111,7 +111,7 @@ struct tlsf_core {
     struct tlsf_block *sentinel;        /* zero-size used block ending the heap */
     uint64_t fl_bitmap;                 /* bit fl: some list of first level fl is non-empty */
     uint32_t sl_bitmap[TLSF_FL_COUNT];  /* bit sl: list (fl, sl) is non-empty */
-    struct tlsf_block *blocks[TLSF_FL_COUNT * TLSF_SL_COUNT]; /* list heads, fl * SL_COUNT + sl */
+    struct tlsf_block *blocks[TLSF_FL_COUNT * TLSF_SL_COUNT]; /* list heads (see above) */
     size_t free_bytes; /* sum of the listed blocks' payload sizes */
 };
 

@@ -737,15 +737,15 @@ static void segfit_a_small_heap_grows_a_block_into_cached_neighbours(void **stat
     test_heap_close(&h);
 }
 
-/* Block b of `from` bytes, holding "growing", reallocated to `to` bytes:
- * the new block, aligned to `align`, holds "growing" and the heap checks
- * out. */
-static char *grow_checked(char *b, size_t from, size_t to, size_t align)
+/* Block b of `from` (at least 8) bytes at alignment 8, holding "growing",
+ * reallocated to `to` bytes: the new block lies at a multiple of
+ * `want_align`, holds "growing", and the heap checks out. */
+static char *grow_checked(char *b, size_t from, size_t to, size_t want_align)
 {
     memcpy(b, "growing", 8);
     char *q = allocator_realloc(&h.a, b, (struct layout){from, 8}, to);
     assert_non_null(q);
-    assert_int_equal((uintptr_t)q % align, 0);
+    assert_int_equal((uintptr_t)q % want_align, 0);
     assert_string_equal(q, "growing");
     allocator_check(&h.a);
     return q;
@@ -811,8 +811,8 @@ static void segfit_a_small_heap_merges_a_moved_block_with_its_cached_neighbours(
 }
 
 /* A run carved as: 8-byte fillers (at least eight) up to a 64-aligned
- * address, w (8 bytes), b (56 bytes at 8 mod 64), n1 (`n1_size` bytes, an
- * odd multiple of 8), n2 (56 bytes) and a guard (8 bytes, so that n2 is
+ * address, w (8 bytes), b (56 bytes at 8 mod 64), n1 (`n1_size` bytes),
+ * n2 (40 bytes) and a guard (8 bytes, so that n2 is
  * not at the top of the run), in a small heap, nothing on the lists
  * before. n1 is freed; n2 if `free_n2`; w and the eight fillers below it
  * if `free_below`. Then b, holding "growing", grows to 1024 bytes, whose
@@ -827,7 +827,7 @@ static char *grow_to_64_aligned(size_t n1_size, bool free_n2, bool free_below, c
         fillers[n++] = th_alloc(&h, 8, 8);
     while (n < 8 || s->bump % 64 != 0);
     char *w = th_alloc(&h, 8, 8), *b = th_alloc(&h, 56, 8);
-    char *n1 = th_alloc(&h, n1_size, 8), *n2 = th_alloc(&h, 56, 8);
+    char *n1 = th_alloc(&h, n1_size, 8), *n2 = th_alloc(&h, 40, 8);
     assert_non_null(th_alloc(&h, 8, 8));
     assert_int_equal((uintptr_t)w % 64, 0);
     assert_ptr_equal(fillers[n - 1], w - 8);
@@ -837,7 +837,7 @@ static char *grow_to_64_aligned(size_t n1_size, bool free_n2, bool free_below, c
     assert_ptr_equal(n2, n1 + n1_size);
     th_free(&h, n1, n1_size, 8);
     if (free_n2)
-        th_free(&h, n2, 56, 8);
+        th_free(&h, n2, 40, 8);
     if (free_below) {
         th_free(&h, w, 8, 8);
         for (size_t i = n - 8; i < n; i++)
@@ -858,19 +858,21 @@ static void segfit_a_small_heap_grows_a_block_down_to_its_new_alignment(void **s
     test_heap_close(&h);
 }
 
-/* With w live, n1 (968 bytes) covers the growth but not from a 64-aligned
- * address: b moves, and goes back merged with n1 only, since the range
- * reached 1 KiB there: 1016 bytes at b (the largest piece that keeps its
- * 8-byte alignment) and 8 after it; n2 stays a block of its own. */
+/* With w live, n1 (968 bytes) and n2 cover the growth but not from a
+ * 64-aligned address: b moves to a block carved after the guard (the 8
+ * bytes of padding before it go on the lists first), and goes back merged
+ * with n1 only, since the range reached 1 KiB there: 1016 bytes at b (the
+ * largest piece that keeps its 8-byte alignment) and 8 after it; n2 stays
+ * a block of its own. */
 static void segfit_a_small_heap_merges_a_moved_block_until_1_kib(void **state)
 {
     (void)state;
     char *b, *q = grow_to_64_aligned(968, true, false, &b);
-    assert_true(q > b + 1080);
+    assert_ptr_equal(q, b + 1080);
     assert_ptr_equal(th_alloc(&h, 8, 8), b + 1016);
+    assert_ptr_equal(th_alloc(&h, 8, 8), b + 1072); /* the padding */
     assert_ptr_equal(th_alloc(&h, 1016, 8), b);
-    assert_ptr_equal(th_alloc(&h, 56, 8), b + 1088); /* the padding before q */
-    assert_ptr_equal(th_alloc(&h, 56, 8), b + 1024);
+    assert_ptr_equal(th_alloc(&h, 40, 8), b + 1024);
     allocator_check(&h.a);
     test_heap_close(&h);
 }
